@@ -11,11 +11,19 @@ struct tcc_pipeline;
  * ctx's diagnostics with "where" as the file name. */
 __tcc_give struct tcc_pipeline *tcc_pipeline_parse(__tcc_keep struct tcc_ctx *ctx,
 						   const char *where, const char *text);
+/* The same with pass names looked up in "table" (NULL-terminated) instead of tcc_passes[]:
+ * for tests and tools with passes of their own. */
+__tcc_give struct tcc_pipeline *tcc_pipeline_parse_table(__tcc_keep struct tcc_ctx *ctx,
+							 const char *where, const char *text,
+							 const struct tcc_pass *const *table);
+/* Number of passes in pl. */
+int tcc_pipeline_length(__tcc_keep const struct tcc_pipeline *pl);
 void tcc_pipeline_free(__tcc_take struct tcc_pipeline *pl);
 /* Print it back in a form the parser accepts, all options spelled out. */
 void tcc_pipeline_print(__tcc_keep struct tcc_printer *p, __tcc_keep const struct tcc_pipeline *pl);
 
-/* Called after each pass with its name; a non-zero return stops the pipeline. */
+/* Called after each pass with its name; a non-zero return stops the pipeline (a negative one
+ * makes tcc_pipeline_run fail, a positive one just ends it early). */
 typedef int (*tcc_pipeline_hook)(const char *pass, __tcc_keep struct tcc_model *m, void *user);
 
 /* Run the passes in order. After each: verify when "verify_each", then call "after" (may be

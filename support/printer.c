@@ -141,17 +141,28 @@ static int print_special(struct tcc_printer *p, double v)
 	return 1;
 }
 
+void tcc_format_float(char *buf, size_t size, float v)
+{
+	if (isnan(v)) {
+		snprintf(buf, size, "nan");
+		return;
+	}
+	if (isinf(v)) {
+		snprintf(buf, size, "%s", v < 0 ? "-inf" : "inf");
+		return;
+	}
+	for (int prec = 6; prec <= 9; prec++) {
+		snprintf(buf, size, "%.*g", prec, (double)v);
+		if (strtof(buf, NULL) == v)
+			break;
+	}
+}
+
 void tcc_printer_float(__tcc_keep struct tcc_printer *p, float v)
 {
 	char s[32];
 
-	if (print_special(p, v))
-		return;
-	for (int prec = 6; prec <= 9; prec++) {
-		snprintf(s, sizeof(s), "%.*g", prec, (double)v);
-		if (strtof(s, NULL) == v)
-			break;
-	}
+	tcc_format_float(s, sizeof(s), v);
 	tcc_printer_str(p, s);
 }
 

@@ -23,6 +23,8 @@ void tcc_printer_fmt(__tcc_keep struct tcc_printer *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Shortest text that parses back to the same float / double (nan, inf, -inf spelled so). */
 void tcc_printer_float(__tcc_keep struct tcc_printer *p, float v);
+/* The text tcc_printer_float writes, into buf (32 bytes is enough). */
+void tcc_format_float(char *buf, size_t size, float v);
 void tcc_printer_double(__tcc_keep struct tcc_printer *p, double v);
 /* A double-quoted string with C-style escapes for '"', '\\' and non-printable bytes. */
 void tcc_printer_quoted(__tcc_keep struct tcc_printer *p, const char *s, size_t n);

@@ -8,8 +8,9 @@
 #include "ir/graph/graph.h"
 
 /* Import a serialized ModelProto. "path" names the file for diagnostics and is the base for
- * external data (NULL: the current directory). Accepts IR versions 3-10 (newer ones with a
- * warning), raw_data and typed fields, external data, initializers listed as inputs.
+ * external data (NULL: the current directory). Accepts IR versions 3-10 (newer ones as they are;
+ * fields onnx.proto gained after ONNX 1.12 are dropped), raw_data and typed fields, external
+ * data, initializers listed as inputs.
  * On error reports one diagnostic (FILE: [node NAME:] error: ...) and returns NULL. */
 __tcc_keep struct tcc_model *tcc_onnx_read(__tcc_keep struct tcc_ctx *ctx, const char *path,
 					   const void *buf, size_t len);

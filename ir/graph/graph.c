@@ -543,7 +543,8 @@ tcc_stat tcc_graph_toposort(__tcc_keep struct tcc_graph *g)
 		for (int i = 0; i < n; i++)
 			if (g->nodes[i]->dead)
 				order[norder++] = g->nodes[i];
-		memcpy(g->nodes, order, (size_t)n * sizeof(*order));
+		if (n)
+			memcpy(g->nodes, order, (size_t)n * sizeof(*order));
 	}
 	free(state);
 	free(order);
