@@ -667,8 +667,9 @@ static int check_nesting(const ProtobufCMessageDescriptor *desc, const uint8_t *
 		}
 		if (n > (uint64_t)(end - p))
 			return -1;
-		f = tag >> 3 <= UINT_MAX ? protobuf_c_message_descriptor_get_field(desc,
-										   (unsigned)(tag >> 3)) : NULL;
+		f = NULL;
+		if (tag >> 3 <= UINT_MAX)
+			f = protobuf_c_message_descriptor_get_field(desc, (unsigned)(tag >> 3));
 		if ((tag & 7) == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED && f &&
 		    f->type == PROTOBUF_C_TYPE_MESSAGE &&
 		    (r = check_nesting(f->descriptor, p, p + n, depth + 1)) < 0)
@@ -687,8 +688,8 @@ __tcc_keep struct tcc_model *tcc_onnx_read(__tcc_keep struct tcc_ctx *ctx, const
 	struct tcc_model *m;
 	int nesting;
 
-	nesting = buf || !len ? check_nesting(&onnx__model_proto__descriptor, buf,
-					      (const uint8_t *)buf + len, 0) : -1;
+	nesting = !len ? 0 : !buf ? -1 : check_nesting(&onnx__model_proto__descriptor, buf,
+						       (const uint8_t *)buf + len, 0);
 	if (nesting == -2) {
 		tcc_diag_error(ctx->diag, loc, "not a valid ONNX model (messages nested more than "
 			       "%d deep)", MAX_NESTING);

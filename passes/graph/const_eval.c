@@ -251,7 +251,9 @@ static tcc_bool eval_cast(struct tcc_ceval *e, int to)
 	int err = 0;
 	struct tcc_tensor *t;
 
-	if (!castable(x->dtype) || !castable(to))
+	if (k == NK_NONE && tcc_dtype_is_float(x->dtype))
+		k = NK_FLOAT; /* float8/float4 are decoded exactly; they are never produced */
+	if (k == NK_NONE || !castable(to))
 		return 0;
 	t = tcc_ceval_new(e, to, x->rank, x->dims, &err);
 	for (int64_t i = 0; t && i < x->numel; i++) {

@@ -211,8 +211,8 @@ static tcc_bool simp_cast(struct tcc_simp *s, struct tcc_node *n)
 }
 
 /* The target shape of Reshape n for a static input, resolved (0 and -1); 0 if unknown. */
-static int reshape_target(struct tcc_simp *s, const struct tcc_node *n, const struct tcc_type *xt, int64_t *dims,
-			  int32_t *rank)
+static int reshape_target(struct tcc_simp *s, const struct tcc_node *n,
+			  const struct tcc_type *xt, int64_t *dims, int32_t *rank)
 {
 	const struct tcc_value *sv = tcc_node_input(n, 1);
 	int64_t numel = tcc_type_numel(xt), known = 1;

@@ -18,7 +18,8 @@
 # Nothing binary is committed: every binary case is generated into a temporary folder.
 #
 # Environment: TCC_BIN (folder of tcc-opt; default build/bin), TCC_TEST_DATA (tests/data),
-# BAD_INPUTS_KEEP=1 keeps the generated cases (the folder is printed).
+# TCC_BUILD (the input of each failed case is kept in $TCC_BUILD/bad-inputs-failures/),
+# BAD_INPUTS_KEEP=1 keeps all the generated cases (the folder is printed).
 # Prints each failure and a summary; exits 0 when every case passes.
 set -euo pipefail
 
@@ -27,6 +28,7 @@ root=$(cd "$here/../.." && pwd)
 bin=${TCC_BIN:-$root/build/bin}
 data=${TCC_TEST_DATA:-$root/tests/data}
 opt=$bin/tcc-opt
+saved=${TCC_BUILD:-$root/build}/bad-inputs-failures
 pipeline=--passes=shape-infer,fold-constants,simplify,cse,dce
 
 tmp=$(mktemp -d)
@@ -41,17 +43,23 @@ nfailed=0
 naccepted=0
 diag_re='^[^:]+(:[0-9]+(:[0-9]+)?)?: (node [^:]+: )?error: .+'
 
+# fail NAME WHY: reports a failed case and keeps its input in $saved for a rerun.
 fail() {
 	nfailed=$((nfailed + 1))
 	echo "FAIL $1: $2"
 	if [ -s "$tmp/err" ]; then
 		head -n 5 "$tmp/err" | sed 's/^/    | /'
 	fi
+	if [ -f "${last_input:-}" ] && mkdir -p "$saved" 2>/dev/null; then
+		cp "$last_input" "$saved/$1"
+		echo "    input kept as $saved/$1"
+	fi
 }
 
-# run_tool ARGS...: runs tcc-opt under a 10 s limit; sets $status, stderr in $tmp/err.
+# run_tool IN ARGS...: runs tcc-opt under a 10 s limit; sets $status, stderr in $tmp/err.
 run_tool() {
 	status=0
+	last_input=$1
 	timeout 10 "$opt" "$@" >/dev/null 2>"$tmp/err" </dev/null || status=$?
 }
 
@@ -390,6 +398,7 @@ mutation_cases() {
 		bitflips "$tmp/small.onnx" 60 bin_flip
 	else
 		ncases=$((ncases + 1))
+		last_input=
 		fail small_to_onnx "tcc-opt could not write the small model as ONNX"
 	fi
 
@@ -411,6 +420,7 @@ if [ ! -x "$opt" ]; then
 	echo "bad_inputs: $opt not found (set TCC_BIN)"
 	exit 1
 fi
+rm -rf "$saved"
 binary_cases
 text_cases
 mutation_cases

@@ -1,0 +1,44 @@
+/* Code generation: program → LLVM IR (through the LLVM C API) → native object → shared
+ * object. Only codegen/ includes llvm-c/.
+ *
+ * Kernel k of the program becomes `void tcc_k<N>_<name>(struct tcc_rt_exec *ex, ptr b0, ptr b1,
+ * ...)` (one noalias pointer per kernel buffer, in kernel buffer order) generated from the ISL
+ * AST of its schedule; the model entry is the runtime ABI's `tcc_model_desc` whose run()
+ * calls the kernels in order with pointers to inputs, outputs, constants (global data in the
+ * object) and arena offsets. */
+#ifndef TCC_CODEGEN_CODEGEN_H
+#define TCC_CODEGEN_CODEGEN_H
+
+#include "ir/kernel/program.h"
+
+/* Target: NULL fields mean the host (triple, CPU name and features detected). */
+struct tcc_target_opts {
+	const char *triple;
+	const char *cpu;
+	const char *features;
+	int opt_level; /* 0..3 */
+};
+
+struct tcc_llvm;
+
+/* A module being built for target "t". */
+__tcc_give struct tcc_llvm *tcc_llvm_new(__tcc_keep struct tcc_ctx *ctx, const char *module_name,
+					 __tcc_null const struct tcc_target_opts *t);
+void tcc_llvm_free(__tcc_take __tcc_null struct tcc_llvm *cg);
+/* Add the function for kernel k (verified); "symbol" names it. */
+tcc_stat tcc_llvm_add_kernel(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_kernel *k,
+			     const char *symbol);
+/* Add the model entry and data of a planned program (calls tcc_llvm_add_kernel for each). */
+tcc_stat tcc_llvm_add_program(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_program *prog);
+/* Verify, optimize (LLVMRunPasses "default<ON>"), and write. */
+tcc_stat tcc_llvm_optimize(__tcc_keep struct tcc_llvm *cg);
+tcc_stat tcc_llvm_write_ir(__tcc_keep struct tcc_llvm *cg, const char *path);
+tcc_stat tcc_llvm_write_asm(__tcc_keep struct tcc_llvm *cg, const char *path);
+tcc_stat tcc_llvm_write_object(__tcc_keep struct tcc_llvm *cg, const char *path);
+
+/* Link "obj" with the runtime library into the shared object "so_path" using the system cc. */
+tcc_stat tcc_link_shared(__tcc_keep struct tcc_ctx *ctx, const char *obj, const char *so_path);
+/* Write the C header for the program: a named, typed entry point and the shapes. */
+tcc_stat tcc_write_header(__tcc_keep const struct tcc_program *prog, const char *h_path);
+
+#endif
