@@ -5,6 +5,10 @@
  * nodes backwards so whole dead chains go in one sweep. tcc_graph_compact then drops the
  * initializers and values nothing uses (graph inputs and outputs stay: they are the
  * signature). With "subgraphs", the bodies of If/Loop/Scan are cleaned the same way.
+ *
+ * In a model of IR version < 4 every initializer is also listed as a graph input only
+ * because that IR required it; tcc treats those as constants (as fold-constants does), so
+ * the ones nothing uses any more leave the signature too.
  */
 #include <stddef.h>
 
@@ -86,6 +90,22 @@ static void dce_graph(struct tcc_graph *g, int subgraphs)
 		tcc_graph_compact(g);
 }
 
+/* Drop unused initializer-inputs of an IR < 4 graph from its inputs (uses are current). */
+static void drop_unused_constant_inputs(struct tcc_graph *g)
+{
+	int k = 0;
+
+	for (int i = 0; i < g->ninputs; i++) {
+		struct tcc_value *v = g->inputs[i];
+
+		if (v->init && !v->uses && !v->is_output)
+			v->is_input = 0;
+		else
+			g->inputs[k++] = v;
+	}
+	g->ninputs = k;
+}
+
 static tcc_stat dce_run(__tcc_keep struct tcc_model *m, const void *options)
 {
 	const struct dce_options *o = options;
@@ -94,6 +114,10 @@ static tcc_stat dce_run(__tcc_keep struct tcc_model *m, const void *options)
 	/* Removing nodes in sub-graphs may leave outer values unused. */
 	if (o->subgraphs)
 		dce_graph(m->graph, 0);
+	if (m->ir_version > 0 && m->ir_version < 4) {
+		drop_unused_constant_inputs(m->graph);
+		tcc_graph_compact(m->graph);
+	}
 	return 0;
 }
 
