@@ -28,6 +28,11 @@ void tcc_llvm_free(__tcc_take __tcc_null struct tcc_llvm *cg);
 /* Add the function for kernel k (verified); "symbol" names it. */
 tcc_stat tcc_llvm_add_kernel(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_kernel *k,
 			     const char *symbol);
+/* The same for the polyhedral form "poly" of a kernel, generated from its current schedule
+ * (tcc_poly_set_schedule: tiled, interchanged...); the kernel is tcc_poly_get_kernel(poly). */
+struct tcc_poly;
+tcc_stat tcc_llvm_add_kernel_poly(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_poly *poly,
+				  const char *symbol);
 /* Add the model entry and data of a planned program (calls tcc_llvm_add_kernel for each). */
 tcc_stat tcc_llvm_add_program(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_program *prog);
 /* Verify, optimize (LLVMRunPasses "default<ON>"), and write. */

@@ -5,14 +5,31 @@
 
 #include "codegen/codegen.h"
 
+/* What a compile did (filled when tcc_compile_options.stats is set): "nkernels" kernels,
+ * "arena_bytes" of planned scratch memory (the peak over the run), and the seconds spent
+ * in each phase: "t_load" (tcc_compile_file only), "t_passes" (graph pipeline), "t_lower"
+ * (lowering + memory planning), "t_llvm" (IR + optimization + object), "t_link" (cc). */
+struct tcc_compile_stats {
+	int nkernels;
+	int64_t arena_bytes;
+	double t_load, t_passes, t_lower, t_llvm, t_link;
+};
+
 /* "pipeline": graph passes before lowering (NULL: the default); "h_path" may be NULL;
- * "keep_dir": where to keep the .o/.ll (NULL: a temporary directory, removed). */
+ * "keep_dir": where to keep the .o/.ll (NULL: a temporary directory, removed).
+ * "emit_ll": also write the optimized LLVM IR there. "fuse": let lowering fuse.
+ * "name": the model's name in the descriptor and the entry point "<name>_run" of the
+ * header (NULL: the file name of so_path without directory and extension). "stats": when
+ * not NULL, receives what the compile did. A zeroed struct is a valid set of options. */
 struct tcc_compile_options {
 	const char *pipeline;
 	struct tcc_target_opts target;
 	const char *h_path;
 	const char *emit_ll;
 	int fuse;
+	const char *name;
+	const char *keep_dir;
+	struct tcc_compile_stats *stats;
 };
 
 #define TCC_DEFAULT_PIPELINE "shape-infer,fold-constants,simplify,cse,dce,shape-infer"

@@ -45,7 +45,7 @@ junit_attr() {
 run_ctest() {
 	local dir=$1 junit=$1/ctest-junit.xml rc=0 n f s d
 	rm -f "$junit"
-	(cd "$dir" && ctest -j "$jobs" --output-on-failure --timeout 300 \
+	(cd "$dir" && ctest -j "$jobs" --output-on-failure --timeout 600 \
 		--output-junit ctest-junit.xml) || rc=$?
 	if [ ! -s "$junit" ]; then
 		echo "test.sh: ctest in $dir wrote no report (status $rc)"
@@ -124,7 +124,7 @@ seed_dir() {
 			rm -f "$dir.list"
 		fi
 		;;
-	fuzz_text)
+	fuzz_text | fuzz_passes)
 		while IFS= read -r -d '' f; do
 			i=$((i + 1))
 			cp "$f" "$dir/text_$i.onnxtxt"
