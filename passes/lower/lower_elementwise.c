@@ -237,7 +237,8 @@ static tcc_stat lower_ew(struct lower *L, struct tcc_node *n)
 	if (lk_begin(&lk, L, n, NULL) < 0)
 		return -1;
 	s = lk_stmt(&lk, rank, dims);
-	for (int i = 0; i < n->ninputs; i++)
+	/* CastLike reads only the type of input 1, whose shape need not broadcast */
+	for (int i = 0; i < (tcc_node_is(n, "CastLike") ? 1 : n->ninputs); i++)
 		if (n->inputs[i])
 			a[i] = ke_bload(&lk, n->inputs[i], 0, rank);
 	ob = lk_out(&lk, out);

@@ -5,7 +5,7 @@
 # Needs TCC_BIN (with tcc-opt) and TCC_SHARED; skips (77) without $TCC_SHARED/onnx-tests.
 # Prints each failure with its step and first error line, then a summary.
 set -u
-shared=${TCC_SHARED:-/work/shared}
+shared=${TCC_SHARED:-$(dirname "$0")/../../../shared}
 bin=${TCC_BIN:-$(dirname "$0")/../../build/bin}
 opt=$bin/tcc-opt
 jobs=${TCC_JOBS:-2}

@@ -497,7 +497,7 @@ static int run_case(struct tcc_ctx *c, const char *dir, const struct tcc_program
 {
 	double *ins[64] = { 0 };
 	double **mem;
-	char path[4096];
+	char path[8400];
 	int ok = 1, nin = 0;
 	int64_t n;
 
@@ -540,7 +540,7 @@ static int run_case(struct tcc_ctx *c, const char *dir, const struct tcc_program
 static void sweep_one(struct sweep *sw, const char *dir, const char *name)
 {
 	struct tcc_ctx *c = tcc_ctx_new();
-	char path[4096], msg[512] = "";
+	char path[8400], msg[512] = "";
 	struct tcc_model *m;
 	struct tcc_pipeline *pl;
 	struct tcc_program *prog = NULL;
@@ -594,7 +594,7 @@ START_TEST(test_onnx_node_sweep)
 	struct dirent *de;
 	DIR *d;
 
-	snprintf(dir, sizeof(dir), "%s/onnx-tests/node", shared ? shared : "/work/shared");
+	snprintf(dir, sizeof(dir), "%s/onnx-tests/node", shared ? shared : "../shared");
 	d = opendir(dir);
 	if (!d)
 		return;

@@ -723,7 +723,7 @@ START_TEST(light_resnet50)
 	static const char *const pipeline[] = { "shape-infer", "fold-constants", "simplify", "dce" };
 
 	if (!shared)
-		shared = "/work/shared";
+		shared = "../shared";
 	snprintf(path, sizeof(path), "%s/models/light/light_resnet50.onnx", shared);
 	if (access(path, R_OK) != 0)
 		return; /* shared models not present: nothing to check */
