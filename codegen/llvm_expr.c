@@ -122,6 +122,24 @@ LLVMValueRef tcc_llvm_load_elem(__tcc_keep struct tcc_llvm *cg, LLVMValueRef add
 	return v;
 }
 
+/* Float to bfloat16 with integer ops (no __truncsfbf2 in older libgcc): round to nearest
+ * even on the bit pattern, NaN kept and made quiet; as tcc_f32_to_bf16. */
+static LLVMValueRef f32_to_bf16(struct tcc_llvm *cg, LLVMValueRef v, LLVMTypeRef mt)
+{
+	LLVMTypeRef i32 = LLVMInt32TypeInContext(cg->lctx);
+	LLVMTypeRef i16 = LLVMInt16TypeInContext(cg->lctx);
+	LLVMValueRef x = LLVMBuildBitCast(cg->b, v, i32, "");
+	LLVMValueRef hi = LLVMBuildLShr(cg->b, x, LLVMConstInt(i32, 16, 0), "");
+	LLVMValueRef odd = LLVMBuildAnd(cg->b, hi, LLVMConstInt(i32, 1, 0), "");
+	LLVMValueRef r = LLVMBuildAdd(cg->b, x, LLVMConstInt(i32, 0x7fff, 0), "");
+	LLVMValueRef nan = LLVMBuildFCmp(cg->b, LLVMRealUNO, v, v, "");
+	LLVMValueRef quiet = LLVMBuildOr(cg->b, hi, LLVMConstInt(i32, 0x40, 0), "");
+
+	r = LLVMBuildLShr(cg->b, LLVMBuildAdd(cg->b, r, odd, ""), LLVMConstInt(i32, 16, 0), "");
+	r = LLVMBuildSelect(cg->b, nan, quiet, r, "");
+	return LLVMBuildBitCast(cg->b, LLVMBuildTrunc(cg->b, r, i16, ""), mt, "");
+}
+
 void tcc_llvm_store_elem(__tcc_keep struct tcc_llvm *cg, LLVMValueRef addr, LLVMValueRef v,
 			 int dtype)
 {
@@ -132,7 +150,9 @@ void tcc_llvm_store_elem(__tcc_keep struct tcc_llvm *cg, LLVMValueRef addr, LLVM
 		return;
 	if (dtype == TCC_DT_BOOL)
 		v = LLVMBuildZExt(cg->b, v, mt, "");
-	else if (dtype == TCC_DT_FLOAT16 || dtype == TCC_DT_BFLOAT16)
+	else if (dtype == TCC_DT_BFLOAT16)
+		v = f32_to_bf16(cg, v, mt);
+	else if (dtype == TCC_DT_FLOAT16)
 		v = LLVMBuildFPTrunc(cg->b, v, mt, "");
 	LLVMBuildStore(cg->b, v, addr);
 }

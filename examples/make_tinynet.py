@@ -18,6 +18,7 @@ standard library only (no numpy, no onnx package).
 """
 import os
 import random
+import struct
 import subprocess
 import sys
 
@@ -121,7 +122,39 @@ def build():
     return "\n".join(lines) + "\n"
 
 
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def tensor_proto(dims, values):
+    """A serialized float32 TensorProto: dims (field 1), data_type FLOAT (2), raw_data (9)."""
+    msg = bytearray()
+    for d in dims:
+        msg += b"\x08" + varint(d)
+    msg += b"\x10" + varint(1)
+    raw = struct.pack("<%df" % len(values), *values)
+    msg += b"\x4a" + varint(len(raw)) + raw
+    return bytes(msg)
+
+
+def write_input():
+    """examples/tinynet_input.pb: a fixed pseudo-random image for the demo run."""
+    rng = random.Random(SEED + 1)
+    values = [round(rng.uniform(-1.0, 1.0), 4) for _ in range(1 * 3 * 32 * 32)]
+    path = os.path.join(HERE, "tinynet_input.pb")
+    with open(path, "wb") as f:
+        f.write(tensor_proto([1, 3, 32, 32], values))
+    print("wrote %s" % os.path.relpath(path, ROOT))
+
+
 def main():
+    write_input()
     txt = os.path.join(HERE, "tinynet.onnxtxt")
     onnx = os.path.join(HERE, "tinynet.onnx")
     with open(txt, "w") as f:

@@ -33,3 +33,21 @@ cat "$out/$name.onnxtxt"
 echo
 echo "demo: $model: $(count_nodes "$out/$name.before.onnxtxt") nodes before, $(count_nodes "$out/$name.onnxtxt") after $passes"
 echo "demo: optimized model in $out/$name.onnxtxt, drawing in $out/$name.svg"
+
+# Compile the model to a shared object of generated code (+ its C header), run it on the
+# bundled input, and time it.
+input=examples/tinynet_input.pb
+echo
+echo "\$ build/bin/tcc-compile $model -o $out/$name.so -v"
+build/bin/tcc-compile "$model" -o "$out/$name.so" -v
+echo
+echo "\$ grep _run $out/$name.h"
+grep "_run(" "$out/$name.h"
+if [ -f "$input" ]; then
+	echo
+	echo "\$ build/bin/tcc-run $out/$name.so --input $input"
+	build/bin/tcc-run "$out/$name.so" --input "$input"
+	echo
+	echo "\$ build/bin/tcc-run $out/$name.so --input $input --bench 50"
+	build/bin/tcc-run "$out/$name.so" --input "$input" --bench 50
+fi

@@ -439,8 +439,14 @@ tcc_stat tcc_infer_tile(struct tcc_infer *inf)
 
 	if (c < 0 || tcc_infer_out_like(inf, 0, 0, 0) < 0)
 		return -1;
-	if (!c || !x || x->rank < 0)
+	if (!x || x->rank < 0)
 		return 0;
+	if (!c) { /* repeats known only at run time: the rank alone */
+		for (int32_t k = 0; inf->nout && k < x->rank; k++)
+			if (x->dims[k].value != 0)
+				inf->out[0].dims[k] = tcc_dim_unknown();
+		return 0;
+	}
 	if (count != x->rank)
 		return tcc_infer_error(inf, "repeats has %lld entries for rank %d", (long long)count,
 				       (int)x->rank);

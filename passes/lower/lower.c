@@ -132,15 +132,17 @@ static tcc_stat setup_bufs(struct lower *L)
 	struct tcc_graph *g = L->g;
 	int pb;
 
+	/* An input with an initializer (IR < 4 lists every initializer among the inputs) is a
+	 * constant, for every IR version: the program's inputs are the others, in order. */
 	for (int i = 0; i < g->ninputs; i++) {
+		if (g->inputs[i]->init)
+			continue;
 		if ((pb = new_buf(L, g->inputs[i], TCC_PBUF_INPUT)) < 0)
 			return -1;
-		L->prog->bufs[pb]->io_index = i;
-		L->prog->ninputs++;
+		L->prog->bufs[pb]->io_index = L->prog->ninputs++;
 	}
 	for (int i = 0; i < g->ninitializers; i++)
-		if (!g->initializers[i]->is_input &&
-		    lower_new_const(L, g->initializers[i], g->initializers[i]->init) < 0)
+		if (lower_new_const(L, g->initializers[i], g->initializers[i]->init) < 0)
 			return -1;
 	for (int i = 0; i < g->noutputs; i++) {
 		struct tcc_value *v = g->outputs[i];

@@ -35,7 +35,7 @@ int lower_dtype(const struct tcc_value *v)
 
 const struct tcc_tensor *lower_const(const struct tcc_value *v)
 {
-	if (!v || v->is_input)
+	if (!v || (v->is_input && !v->init))
 		return NULL;
 	return tcc_value_const(v);
 }

@@ -104,6 +104,7 @@ static void summarize(const struct io *io)
 		run_tensor_stats(t, &lo, &hi, &mean);
 		printf("output %d '%s' %s: min %.6g max %.6g mean %.6g\n", k,
 		       t->name ? t->name : "", sig, lo, hi, mean);
+		run_tensor_print_values(t, 16);
 	}
 }
 

@@ -58,6 +58,8 @@ int run_tensor_compare(const struct run_tensor *got, const struct run_tensor *ex
 void run_sig_str(char *buf, size_t len, int dtype, int32_t rank, const int64_t *shape);
 /* min / max / mean of a numeric tensor's elements (NaNs skipped), for the summary. */
 void run_tensor_stats(const struct run_tensor *t, double *min, double *max, double *mean);
+/* Print the values on one line when there are at most "max" of them. */
+void run_tensor_print_values(const struct run_tensor *t, int64_t max);
 
 /* ---- compile.c ---- */
 /* Result of compiling an .onnx: 0 compiled (so_path set), 1 failed, 2 unsupported. */

@@ -236,6 +236,18 @@ int run_tensor_compare(const struct run_tensor *got, const struct run_tensor *ex
 	return 0;
 }
 
+void run_tensor_print_values(const struct run_tensor *t, int64_t max)
+{
+	struct tcc_tensor g = scalar_view(t);
+
+	if (g.numel > max)
+		return;
+	printf("  [");
+	for (int64_t i = 0; i < g.numel; i++)
+		printf("%s%.6g", i ? ", " : "", tcc_tensor_get_f64(&g, i));
+	printf("]\n");
+}
+
 void run_tensor_stats(const struct run_tensor *t, double *min, double *max, double *mean)
 {
 	struct tcc_tensor g = scalar_view(t);
