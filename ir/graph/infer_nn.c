@@ -127,7 +127,8 @@ static tcc_stat einsum_terms(struct tcc_infer *inf, const char *eq, const char *
 {
 	int in = 0;
 
-	for (const char *p = eq; p < end; in++) {
+	/* every term counts, empty ones too ("->" over one scalar) */
+	for (const char *p = eq;; in++) {
 		const struct tcc_type *t = tcc_infer_in(inf, in);
 		int32_t k = 0;
 
@@ -148,8 +149,11 @@ static tcc_stat einsum_terms(struct tcc_infer *inf, const char *eq, const char *
 		if (t && t->rank >= 0 && k != t->rank)
 			return tcc_infer_error(inf, "term %d has %d letters but input rank %d", in,
 					       (int)k, (int)t->rank);
-		if (p < end)
-			p++;
+		if (p >= end) {
+			in++;
+			break;
+		}
+		p++;
 	}
 	if (in != inf->n->ninputs)
 		return tcc_infer_error(inf, "equation has %d terms for %d inputs", in,
