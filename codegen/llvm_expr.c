@@ -314,6 +314,24 @@ static LLVMValueRef unary_fp(struct tcc_llvm *cg, enum tcc_kop op, LLVMValueRef 
 		return intrinsic1(cg, "llvm.sin", a);
 	case TCC_KOP_COS:
 		return intrinsic1(cg, "llvm.cos", a);
+	case TCC_KOP_TAN:
+		return libm1(cg, "tanf", "tan", a);
+	case TCC_KOP_ASIN:
+		return libm1(cg, "asinf", "asin", a);
+	case TCC_KOP_ACOS:
+		return libm1(cg, "acosf", "acos", a);
+	case TCC_KOP_ATAN:
+		return libm1(cg, "atanf", "atan", a);
+	case TCC_KOP_SINH:
+		return libm1(cg, "sinhf", "sinh", a);
+	case TCC_KOP_COSH:
+		return libm1(cg, "coshf", "cosh", a);
+	case TCC_KOP_ASINH:
+		return libm1(cg, "asinhf", "asinh", a);
+	case TCC_KOP_ACOSH:
+		return libm1(cg, "acoshf", "acosh", a);
+	case TCC_KOP_ATANH:
+		return libm1(cg, "atanhf", "atanh", a);
 	case TCC_KOP_FLOOR:
 		return intrinsic1(cg, "llvm.floor", a);
 	case TCC_KOP_CEIL:
@@ -391,6 +409,27 @@ static LLVMValueRef power(struct tcc_llvm *cg, const struct tcc_kexpr *e, LLVMVa
 	return convert(cg, r, work, e->dtype, e->loc);
 }
 
+/* shl / shr (logical on unsigned, arithmetic on signed); a shift amount outside
+ * [0, bit width) gives what shifting one bit at a time would: 0, or -1 for shr of a
+ * negative signed value. */
+static LLVMValueRef shift(struct tcc_llvm *cg, int left, int dt, LLVMValueRef a, LLVMValueRef b)
+{
+	unsigned bits = LLVMGetIntTypeWidth(LLVMTypeOf(a));
+	LLVMValueRef ok = LLVMBuildICmp(cg->b, LLVMIntULT, b, iconst(b, (long long)bits), "");
+	LLVMValueRef amt = LLVMBuildSelect(cg->b, ok, b, iconst(b, 0), "");
+	LLVMValueRef r, big = iconst(a, 0);
+
+	if (left)
+		r = LLVMBuildShl(cg->b, a, amt, "");
+	else if (is_signed(dt)) {
+		r = LLVMBuildAShr(cg->b, a, amt, "");
+		big = LLVMBuildAShr(cg->b, a, iconst(a, (long long)bits - 1), "");
+	} else {
+		r = LLVMBuildLShr(cg->b, a, amt, "");
+	}
+	return LLVMBuildSelect(cg->b, ok, r, big, "");
+}
+
 static LLVMValueRef binary(struct tcc_llvm *cg, const struct tcc_kexpr *e, LLVMValueRef a,
 			   LLVMValueRef b)
 {
@@ -423,6 +462,9 @@ static LLVMValueRef binary(struct tcc_llvm *cg, const struct tcc_kexpr *e, LLVMV
 		return LLVMBuildOr(cg->b, a, b, "");
 	case TCC_KOP_XOR:
 		return LLVMBuildXor(cg->b, a, b, "");
+	case TCC_KOP_SHL:
+	case TCC_KOP_SHR:
+		return fp ? NULL : shift(cg, e->op == TCC_KOP_SHL, dt, a, b);
 	default:
 		return NULL;
 	}

@@ -14,7 +14,7 @@ static const struct {
 };
 
 _Static_assert(sizeof(kop_info) / sizeof(kop_info[0]) == TCC_KOP_COUNT, "kop table");
-_Static_assert(TCC_KOP_COUNT == 41, "update docs/ir-kernel.md when adding ops");
+_Static_assert(TCC_KOP_COUNT == 52, "update docs/ir-kernel.md when adding ops");
 
 const char *tcc_kop_name(enum tcc_kop op)
 {

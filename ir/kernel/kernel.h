@@ -25,7 +25,10 @@
  * Semantics: integer `/` truncates and `%` takes the sign of the dividend (C), except in
  * affine subscripts and domain constraints, where `/` and `%` by a positive constant are
  * floor division and the non-negative modulo (ISL's floord / mod). Comparisons give bool.
- * `and`/`or`/`xor`/`not` are logical on bool and bitwise on integers. `relu(a)` is
+ * `and`/`or`/`xor`/`not` are logical on bool and bitwise on integers. `shl(a, b)` and
+ * `shr(a, b)` shift integer a by b bits (shr is logical on unsigned, arithmetic on signed
+ * types; a shift by b < 0 or b >= the bit width gives 0, or -1 for shr of a negative
+ * signed a). `relu(a)` is
  * max(a, 0); `rsqrt(a)` is 1/sqrt(a); `recip(a)` is 1/a; `sign(a)` is -1, 0 or 1. */
 #define TCC_KOP_LIST(X)                                                                      \
 	X(INT, "int", LEAF, 0)                                                                 \
@@ -44,6 +47,15 @@
 	X(ERF, "erf", FN1, 0)                                                                  \
 	X(SIN, "sin", FN1, 0)                                                                  \
 	X(COS, "cos", FN1, 0)                                                                  \
+	X(TAN, "tan", FN1, 0)                                                                  \
+	X(ASIN, "asin", FN1, 0)                                                                \
+	X(ACOS, "acos", FN1, 0)                                                                \
+	X(ATAN, "atan", FN1, 0)                                                                \
+	X(SINH, "sinh", FN1, 0)                                                                \
+	X(COSH, "cosh", FN1, 0)                                                                \
+	X(ASINH, "asinh", FN1, 0)                                                              \
+	X(ACOSH, "acosh", FN1, 0)                                                              \
+	X(ATANH, "atanh", FN1, 0)                                                              \
 	X(FLOOR, "floor", FN1, 0)                                                              \
 	X(CEIL, "ceil", FN1, 0)                                                                \
 	X(ROUND, "round", FN1, 0)                                                              \
@@ -67,6 +79,8 @@
 	X(AND, "and", FN2, 0)                                                                  \
 	X(OR, "or", FN2, 0)                                                                    \
 	X(XOR, "xor", FN2, 0)                                                                  \
+	X(SHL, "shl", FN2, 0)                                                                  \
+	X(SHR, "shr", FN2, 0)                                                                  \
 	X(SELECT, "select", SELECT, 0)                                                         \
 	X(CAST, "cast", CAST, 0)
 

@@ -118,7 +118,9 @@ static int needs_float(enum tcc_kop op)
 	switch (op) {
 	case TCC_KOP_EXP: case TCC_KOP_LOG: case TCC_KOP_SQRT: case TCC_KOP_RSQRT:
 	case TCC_KOP_RECIP: case TCC_KOP_TANH: case TCC_KOP_SIGMOID: case TCC_KOP_ERF:
-	case TCC_KOP_SIN: case TCC_KOP_COS:
+	case TCC_KOP_SIN: case TCC_KOP_COS: case TCC_KOP_TAN: case TCC_KOP_ASIN:
+	case TCC_KOP_ACOS: case TCC_KOP_ATAN: case TCC_KOP_SINH: case TCC_KOP_COSH:
+	case TCC_KOP_ASINH: case TCC_KOP_ACOSH: case TCC_KOP_ATANH:
 		return 1;
 	default:
 		return 0;
@@ -161,6 +163,11 @@ static int infer_op(struct verifier *v, struct tcc_kexpr *e, int hint)
 		return -1;
 	if (needs_float(e->op) && !tcc_dtype_is_float(t)) {
 		VERR(v, e->loc, "'%s' needs a float operand, not %s", tcc_kop_name(e->op),
+		     dt_name(t));
+		return -1;
+	}
+	if ((e->op == TCC_KOP_SHL || e->op == TCC_KOP_SHR) && !tcc_dtype_is_int(t)) {
+		VERR(v, e->loc, "'%s' needs an integer operand, not %s", tcc_kop_name(e->op),
 		     dt_name(t));
 		return -1;
 	}

@@ -21,7 +21,28 @@ static const struct {
 	{ "Equal", TCC_KOP_EQ }, { "Less", TCC_KOP_LT }, { "Greater", TCC_KOP_GT },
 	{ "LessOrEqual", TCC_KOP_LE }, { "GreaterOrEqual", TCC_KOP_GE }, { "Not", TCC_KOP_NOT },
 	{ "And", TCC_KOP_AND }, { "Or", TCC_KOP_OR }, { "Xor", TCC_KOP_XOR },
+	{ "Tan", TCC_KOP_TAN }, { "Asin", TCC_KOP_ASIN }, { "Acos", TCC_KOP_ACOS },
+	{ "Atan", TCC_KOP_ATAN }, { "Sinh", TCC_KOP_SINH }, { "Cosh", TCC_KOP_COSH },
+	{ "Asinh", TCC_KOP_ASINH }, { "Acosh", TCC_KOP_ACOSH }, { "Atanh", TCC_KOP_ATANH },
+	{ "BitwiseNot", TCC_KOP_NOT }, { "BitwiseAnd", TCC_KOP_AND },
+	{ "BitwiseOr", TCC_KOP_OR }, { "BitwiseXor", TCC_KOP_XOR },
 };
+
+/* Ops whose inputs must be float (the transcendental ones without integer kernels). */
+static const char *const float_only[] = { "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh",
+					  "Asinh", "Acosh", "Atanh" };
+
+/* Ops whose inputs must be integers (not bool). */
+static const char *const int_only[] = { "BitwiseNot", "BitwiseAnd", "BitwiseOr", "BitwiseXor",
+					"BitShift" };
+
+static int in_list(const char *const *list, size_t n, const char *op)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], op))
+			return 1;
+	return 0;
+}
 
 static int find_direct(const char *op)
 {
@@ -219,6 +240,9 @@ kexpr *lower_ew_expr(struct lk *lk, const struct tcc_node *n, kexpr **a, int dt)
 		return ke2(lk, TCC_KOP_NE, a[0], a[0]);
 	if (!strcmp(op, "IsInf"))
 		return is_inf(lk, n, a[0], t);
+	if (!strcmp(op, "BitShift"))
+		return ke2(lk, strcmp(tcc_node_attr_string(n, "direction", ""), "LEFT") ?
+			   TCC_KOP_SHR : TCC_KOP_SHL, a[0], a[1]);
 	return activation(lk, n, a, t);
 }
 
@@ -255,6 +279,19 @@ static const char *check_ew(struct lower *L, const struct tcc_node *n)
 	(void)L;
 	if (n->noutputs != 1 || !n->outputs[0])
 		return "expects one output";
+	if (in_list(float_only, sizeof(float_only) / sizeof(float_only[0]), op) &&
+	    !tcc_dtype_is_float(t))
+		return "needs a float input";
+	if (in_list(int_only, sizeof(int_only) / sizeof(int_only[0]), op) && !tcc_dtype_is_int(t))
+		return "needs an integer input";
+	if (!strcmp(op, "BitShift")) {
+		const char *dir = tcc_node_attr_string(n, "direction", "");
+
+		if (strcmp(dir, "LEFT") && strcmp(dir, "RIGHT"))
+			return "BitShift direction must be LEFT or RIGHT";
+		if (n->ninputs != 2 || !n->inputs[1] || n->inputs[1]->type.elem != t)
+			return "BitShift needs two inputs of one type";
+	}
 	if (!strcmp(op, "Mod") && tcc_dtype_is_float(t) && !tcc_node_attr_int(n, "fmod", 0))
 		return "Mod of floats needs fmod=1";
 	if (!strcmp(op, "Gelu")) {
@@ -287,6 +324,8 @@ const struct lower_op lower_ops_elementwise[] = {
 	EW("Floor"), EW("Ceil"), EW("Round"), EW("Sign"), EW("Sin"), EW("Cos"), EW("Elu"),
 	EW("Celu"), EW("Selu"), EW("HardSigmoid"), EW("HardSwish"), EW("Softplus"),
 	EW("Softsign"), EW("PRelu"), EW("ThresholdedRelu"), EW("Mod"), EW("Identity"),
-	EW("Cast"), EW("CastLike"), EW("IsNaN"), EW("IsInf"),
+	EW("Cast"), EW("CastLike"), EW("IsNaN"), EW("IsInf"), EW("Tan"), EW("Asin"),
+	EW("Acos"), EW("Atan"), EW("Sinh"), EW("Cosh"), EW("Asinh"), EW("Acosh"), EW("Atanh"),
+	EW("BitwiseNot"), EW("BitwiseAnd"), EW("BitwiseOr"), EW("BitwiseXor"), EW("BitShift"),
 	{ NULL, NULL, NULL },
 };

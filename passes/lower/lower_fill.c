@@ -50,6 +50,131 @@ static kexpr *pad_index(struct lk *lk, const char *mode, kexpr *x, int64_t dim)
 		      ke2(lk, TCC_KOP_SUB, ke_int(lk, 2 * (dim - 1)), x), x);
 }
 
+/* 1 when Pad n takes its pads or axes only at run time (an input, not an initializer). */
+static int pad_is_rt(const struct tcc_node *n)
+{
+	int64_t np, na;
+
+	if (tcc_node_find_attr(n, "pads"))
+		return 0;
+	lower_const_ints(NULL, n, 1, &np);
+	lower_const_ints(NULL, n, 3, &na);
+	return np == -1 || na == -1;
+}
+
+/* The run-time path needs 1-D integer pads (and axes) of static lengths, a static output of
+ * the input's rank and a non-empty input; reflect needs each total pad below the dim. */
+static const char *check_pad_rt(const struct tcc_node *n, const char *mode)
+{
+	const struct tcc_type *x = &n->inputs[0]->type, *y = &n->outputs[0]->type;
+	struct tcc_value *p = tcc_node_input(n, 1), *a = tcc_node_input(n, 3);
+	int64_t na = x->rank;
+
+	if (x->rank != y->rank || x->rank < 1 || x->rank > LK_MAXR)
+		return "run-time pads with an output of another rank";
+	if (!p || p->type.rank != 1 || !tcc_dtype_is_int(p->type.elem) ||
+	    (a && (a->type.rank != 1 || !tcc_dtype_is_int(a->type.elem))))
+		return "pads and axes must be 1-D integers";
+	if (a)
+		na = a->type.dims[0].value;
+	if (p->type.dims[0].value != 2 * na)
+		return "pads of the wrong length";
+	if (tcc_type_numel(y) && !tcc_type_numel(x))
+		return "padding an empty input";
+	for (int d = 0; !strcmp(mode, "reflect") && d < x->rank; d++)
+		if (y->dims[d].value - x->dims[d].value >= x->dims[d].value)
+			return "reflect pads as large as the dim";
+	return NULL;
+}
+
+/* Entry i of the 1-D integer buffer B as int64. */
+static kexpr *ld_i64(struct lk *lk, struct tcc_kbuf *B, kexpr *i)
+{
+	kexpr *e = ke_load(lk, B, (kexpr *[]){ i });
+
+	return B->dtype == TCC_DT_INT64 ? e : ke_cast(lk, TCC_DT_INT64, e);
+}
+
+static kexpr *clamp_i(struct lk *lk, kexpr *v, int64_t lo, int64_t hi)
+{
+	return ke2(lk, TCC_KOP_MIN, ke2(lk, TCC_KOP_MAX, v, ke_int(lk, lo)), ke_int(lk, hi));
+}
+
+/* The begin pad of dim d (rank r): pads[d] without axes, else the pads entry whose axis
+ * (possibly negative) names d, 0 when none does. */
+static kexpr *pad_begin_rt(struct lk *lk, struct tcc_kbuf *P, struct tcc_kbuf *A, int32_t r,
+			   int d)
+{
+	kexpr *e = ke_int(lk, 0), *hit;
+
+	if (!A)
+		return ld_i64(lk, P, ke_int(lk, d));
+	for (int64_t i = A->dims[0] - 1; i >= 0; i--) {
+		hit = ke2(lk, TCC_KOP_OR,
+			  ke2(lk, TCC_KOP_EQ, ld_i64(lk, A, ke_int(lk, i)), ke_int(lk, d)),
+			  ke2(lk, TCC_KOP_EQ, ld_i64(lk, A, ke_int(lk, i)), ke_int(lk, d - r)));
+		e = ke_sel(lk, hit, ld_i64(lk, P, ke_int(lk, i)), e);
+	}
+	return e;
+}
+
+/* The constant value of a constant-mode Pad. */
+static kexpr *pad_cval(struct lk *lk, const struct tcc_node *n, int dtype)
+{
+	struct tcc_value *vc = tcc_node_input(n, 2);
+
+	if (vc && vc->type.rank == 0)
+		return ke_load(lk, lk_in(lk, vc), NULL);
+	if (vc)
+		return ke_load(lk, lk_in(lk, vc), (kexpr *[]){ ke_int(lk, 0) });
+	return ke_lit(lk, dtype, tcc_node_attr_float(n, "value", 0));
+}
+
+/* Pad with run-time pads: x_d = o_d - begin_d mapped per mode, every subscript clamped into
+ * the input; constant mode selects the value outside. */
+static tcc_stat lower_pad_rt(struct lower *L, struct tcc_node *n, const char *mode)
+{
+	struct tcc_kbuf *X, *Y, *P, *A = NULL;
+	kexpr *sx[LK_MAXR], *sy[LK_MAXR], *in = NULL, *x;
+	int cst = !strcmp(mode, "constant");
+	struct lk lk;
+
+	if (check_pad_rt(n, mode) || lk_begin(&lk, L, n, NULL) < 0)
+		return -1;
+	X = lk_in(&lk, n->inputs[0]);
+	Y = lk_out(&lk, n->outputs[0]);
+	P = lk_in(&lk, n->inputs[1]);
+	if (tcc_node_input(n, 3))
+		A = lk_in(&lk, tcc_node_input(n, 3));
+	if (!X || !Y || !P || !tcc_shape_numel(Y->rank, Y->dims))
+		return lk_end(&lk);
+	ke_iters(&lk, 0, Y->rank, sy);
+	for (int d = 0; d < X->rank; d++) {
+		int64_t dim = X->dims[d];
+		kexpr *ok;
+
+		x = ke2(&lk, TCC_KOP_SUB, ke_it(&lk, d), pad_begin_rt(&lk, P, A, X->rank, d));
+		if (cst) {
+			ok = ke2(&lk, TCC_KOP_AND, ke2(&lk, TCC_KOP_GE, x, ke_int(&lk, 0)),
+				 ke2(&lk, TCC_KOP_LT, x, ke_int(&lk, dim)));
+			in = in ? ke2(&lk, TCC_KOP_AND, in, ok) : ok;
+		} else if (!strcmp(mode, "wrap")) {
+			x = ke2(&lk, TCC_KOP_REM, ke2(&lk, TCC_KOP_REM, x, ke_int(&lk, dim)),
+				ke_int(&lk, dim));
+			x = ke2(&lk, TCC_KOP_REM, ke2(&lk, TCC_KOP_ADD, x, ke_int(&lk, dim)),
+				ke_int(&lk, dim));
+		} else {
+			x = pad_index(&lk, mode, x, dim);
+		}
+		sx[d] = clamp_i(&lk, x, 0, dim - 1);
+	}
+	x = ke_load(&lk, X, sx);
+	if (cst)
+		x = ke_sel(&lk, in, x, pad_cval(&lk, n, Y->dtype));
+	lk_body(&lk, lk_stmt(&lk, Y->rank, Y->dims), Y, sy, TCC_KUPD_ASSIGN, x);
+	return lk_end(&lk);
+}
+
 static tcc_stat lower_pad(struct lower *L, struct tcc_node *n)
 {
 	const char *mode = tcc_node_attr_string(n, "mode", "constant");
@@ -60,6 +185,8 @@ static tcc_stat lower_pad(struct lower *L, struct tcc_node *n)
 	struct tcc_value *vc = tcc_node_input(n, 2);
 	struct lk lk;
 
+	if (pad_is_rt(n))
+		return lower_pad_rt(L, n, mode);
 	if (pad_params(n, pb, pe) || lk_begin(&lk, L, n, NULL) < 0)
 		return -1;
 	X = lk_in(&lk, n->inputs[0]);
@@ -99,7 +226,8 @@ static const char *check_pad(struct lower *L, const struct tcc_node *n)
 {
 	const char *mode = tcc_node_attr_string(n, "mode", "constant");
 	int64_t pb[LK_MAXR], pe[LK_MAXR];
-	const char *w = pad_params(n, pb, pe);
+	int rt = pad_is_rt(n);
+	const char *w = rt ? NULL : pad_params(n, pb, pe);
 	struct tcc_value *vc = tcc_node_input(n, 2);
 
 	(void)L;
@@ -110,6 +238,8 @@ static const char *check_pad(struct lower *L, const struct tcc_node *n)
 		return "unknown mode";
 	if (vc && (tcc_type_numel(&vc->type) != 1 || vc->type.rank > 1))
 		return "constant_value must be one element";
+	if (rt)
+		return check_pad_rt(n, mode);
 	for (int d = 0; d < n->inputs[0]->type.rank; d++) {
 		int64_t dim = n->inputs[0]->type.dims[d].value;
 

@@ -273,6 +273,129 @@ static const char *slice_params(const struct tcc_node *n, int64_t opset, int64_t
 	return NULL;
 }
 
+/* 1 when Slice n (opset >= 10) takes some of starts/ends/axes/steps only at run time. */
+static int slice_is_rt(const struct tcc_node *n, int64_t opset)
+{
+	int64_t c;
+
+	if (opset < 10 || tcc_node_find_attr(n, "starts"))
+		return 0;
+	for (int i = 1; i <= 4; i++) {
+		lower_const_ints(NULL, n, i, &c);
+		if (c == -1)
+			return 1;
+	}
+	return 0;
+}
+
+/* The run-time path needs 1-D integer parameters of one static length and a static output
+ * of the input's rank (the output shape fixes the ends). */
+static const char *check_slice_rt(const struct tcc_node *n)
+{
+	const struct tcc_type *x = &n->inputs[0]->type, *y = &n->outputs[0]->type;
+	int64_t len = -1;
+
+	if (x->rank != y->rank || x->rank < 1 || x->rank > LK_MAXR)
+		return "run-time parameters with an output of another rank";
+	for (int i = 1; i <= 4; i++) {
+		struct tcc_value *v = tcc_node_input(n, i);
+
+		if (!v) {
+			if (i <= 2)
+				return "starts or ends omitted";
+			continue;
+		}
+		if (v->type.rank != 1 || !tcc_dtype_is_int(v->type.elem))
+			return "starts, ends, axes and steps must be 1-D integers";
+		if (len >= 0 && v->type.dims[0].value != len)
+			return "starts, ends, axes and steps differ in length";
+		len = v->type.dims[0].value;
+	}
+	if (len < 0 || len > x->rank)
+		return "more slice entries than dims";
+	if (tcc_type_numel(y) && !tcc_type_numel(x))
+		return "slicing an empty input";
+	return NULL;
+}
+
+/* Entry i of the 1-D integer buffer B as int64. */
+static kexpr *ld_i64(struct lk *lk, struct tcc_kbuf *B, int64_t i)
+{
+	kexpr *e = ke_load(lk, B, (kexpr *[]){ ke_int(lk, i) });
+
+	return B->dtype == TCC_DT_INT64 ? e : ke_cast(lk, TCC_DT_INT64, e);
+}
+
+static kexpr *clamp_i(struct lk *lk, kexpr *v, kexpr *lo, kexpr *hi)
+{
+	return ke2(lk, TCC_KOP_MIN, ke2(lk, TCC_KOP_MAX, v, lo), hi);
+}
+
+/* The entry of B (len entries, axes A or NULL) that applies to dim d of rank r, "def" when
+ * none does: nested selects on axes[i] == d or axes[i] == d - r (negative axes). */
+static kexpr *entry_for_dim(struct lk *lk, struct tcc_kbuf *B, struct tcc_kbuf *A,
+			    int64_t len, int32_t r, int d, int64_t def)
+{
+	kexpr *e = ke_int(lk, def), *hit;
+
+	if (!B)
+		return e;
+	if (!A)
+		return d < len ? ld_i64(lk, B, d) : e;
+	for (int64_t i = len - 1; i >= 0; i--) {
+		hit = ke2(lk, TCC_KOP_OR, ke2(lk, TCC_KOP_EQ, ld_i64(lk, A, i), ke_int(lk, d)),
+			  ke2(lk, TCC_KOP_EQ, ld_i64(lk, A, i), ke_int(lk, d - r)));
+		e = ke_sel(lk, hit, ld_i64(lk, B, i), e);
+	}
+	return e;
+}
+
+/* The subscript of dim d: clamp(start, per the sign of step) + i_d * step, clamped into
+ * [0, dim). */
+static kexpr *slice_rt_sub(struct lk *lk, struct tcc_kbuf **P, int64_t len, int32_t r, int d,
+			   int64_t dim)
+{
+	kexpr *st = entry_for_dim(lk, P[0], P[2], len, r, d, 0);
+	kexpr *sp = entry_for_dim(lk, P[3], P[2], len, r, d, 1);
+	kexpr *hi;
+
+	st = ke_sel(lk, ke2(lk, TCC_KOP_LT, st, ke_int(lk, 0)),
+		    ke2(lk, TCC_KOP_ADD, st, ke_int(lk, dim)), st);
+	hi = ke_sel(lk, ke2(lk, TCC_KOP_GT, sp, ke_int(lk, 0)), ke_int(lk, dim),
+		    ke_int(lk, dim - 1));
+	st = clamp_i(lk, st, ke_int(lk, 0), hi);
+	st = ke2(lk, TCC_KOP_ADD, st, ke2(lk, TCC_KOP_MUL, ke_it(lk, d), sp));
+	return clamp_i(lk, st, ke_int(lk, 0), ke_int(lk, dim - 1));
+}
+
+/* Slice with run-time parameters: Y[i] = X[start_d + i_d * step_d]. */
+static tcc_stat lower_slice_rt(struct lower *L, struct tcc_node *n)
+{
+	struct tcc_kbuf *X, *Y, *P[4] = { NULL, NULL, NULL, NULL };
+	struct tcc_kstmt *s;
+	kexpr *sx[LK_MAXR], *sy[LK_MAXR];
+	int64_t len;
+	struct lk lk;
+
+	if (check_slice_rt(n) || lk_begin(&lk, L, n, NULL) < 0)
+		return -1;
+	X = lk_in(&lk, n->inputs[0]);
+	Y = lk_out(&lk, n->outputs[0]);
+	if (!X || !Y || !tcc_shape_numel(Y->rank, Y->dims))
+		return lk_end(&lk);
+	len = n->inputs[1]->type.dims[0].value;
+	for (int i = 0; i < 4; i++)
+		if (i != 1 && tcc_node_input(n, i + 1))
+			P[i] = lk_in(&lk, tcc_node_input(n, i + 1));
+	s = lk_stmt(&lk, Y->rank, Y->dims);
+	ke_iters(&lk, 0, Y->rank, sy);
+	for (int d = 0; d < X->rank; d++)
+		sx[d] = !P[2] && d >= len ? ke_it(&lk, d) :
+			slice_rt_sub(&lk, P, len, X->rank, d, X->dims[d]);
+	lk_body(&lk, s, Y, sy, TCC_KUPD_ASSIGN, ke_load(&lk, X, sx));
+	return lk_end(&lk);
+}
+
 static tcc_stat lower_slice(struct lower *L, struct tcc_node *n)
 {
 	int64_t start[LK_MAXR], step[LK_MAXR];
@@ -281,6 +404,8 @@ static tcc_stat lower_slice(struct lower *L, struct tcc_node *n)
 	kexpr *sx[LK_MAXR], *sy[LK_MAXR];
 	struct lk lk;
 
+	if (slice_is_rt(n, L->opset))
+		return lower_slice_rt(L, n);
 	if (slice_params(n, L->opset, start, step) || lk_begin(&lk, L, n, NULL) < 0)
 		return -1;
 	X = lk_in(&lk, n->inputs[0]);
@@ -300,6 +425,8 @@ static const char *check_slice(struct lower *L, const struct tcc_node *n)
 {
 	int64_t start[LK_MAXR], step[LK_MAXR];
 
+	if (slice_is_rt(n, lower_node_opset(L)))
+		return check_slice_rt(n);
 	return slice_params(n, lower_node_opset(L), start, step);
 }
 

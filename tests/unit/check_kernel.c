@@ -62,6 +62,9 @@ static const char *const kernels[] = {
 	"  S7[i<8, j<8 : j <= i, i + j != 7]: I[i] min= xor(N[j], and(N[i], not(N[i])))\n"
 	"  S8[i<8]: I[i] = cast<int32>(or(X[i] != 0.0, X[i] == nan))\n"
 	"  S9[i<8]: Y[i] *= min(rsqrt(abs(X[i])), max(floor(X[i]), ceil(round(X[i]))))\n"
+	"  S10[i<8]: Y[i] = tan(asin(X[i])) + acos(atan(X[i])) * sinh(cosh(X[i]))\n"
+	"  S11[i<8]: Y[i] = asinh(X[i]) - acosh(X[i]) / atanh(X[i])\n"
+	"  S12[i<8]: I[i] = shl(N[i], 2) + shr(N[i], N[i])\n"
 	"}\n",
 };
 

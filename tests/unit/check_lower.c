@@ -118,6 +118,15 @@ static struct val eval_fn1(const struct tcc_kexpr *e, struct val a)
 	case TCC_KOP_ERF: return mk(t, erf(x), 0, 1);
 	case TCC_KOP_SIN: return mk(t, sin(x), 0, 1);
 	case TCC_KOP_COS: return mk(t, cos(x), 0, 1);
+	case TCC_KOP_TAN: return mk(t, tan(x), 0, 1);
+	case TCC_KOP_ASIN: return mk(t, asin(x), 0, 1);
+	case TCC_KOP_ACOS: return mk(t, acos(x), 0, 1);
+	case TCC_KOP_ATAN: return mk(t, atan(x), 0, 1);
+	case TCC_KOP_SINH: return mk(t, sinh(x), 0, 1);
+	case TCC_KOP_COSH: return mk(t, cosh(x), 0, 1);
+	case TCC_KOP_ASINH: return mk(t, asinh(x), 0, 1);
+	case TCC_KOP_ACOSH: return mk(t, acosh(x), 0, 1);
+	case TCC_KOP_ATANH: return mk(t, atanh(x), 0, 1);
 	case TCC_KOP_FLOOR: return a.isf ? mk(t, floor(x), 0, 1) : a;
 	case TCC_KOP_CEIL: return a.isf ? mk(t, ceil(x), 0, 1) : a;
 	case TCC_KOP_ROUND: return a.isf ? mk(t, nearbyint(x), 0, 1) : a;
@@ -147,6 +156,21 @@ static struct val eval_int2(const struct tcc_kexpr *e, int64_t x, int64_t y)
 	case TCC_KOP_AND: r = x & y; break;
 	case TCC_KOP_OR: r = x | y; break;
 	case TCC_KOP_XOR: r = x ^ y; break;
+	case TCC_KOP_SHL:
+	case TCC_KOP_SHR: {
+		int bits = t == TCC_DT_INT8 || t == TCC_DT_UINT8 ? 8 :
+			   t == TCC_DT_INT16 || t == TCC_DT_UINT16 ? 16 :
+			   t == TCC_DT_INT32 || t == TCC_DT_UINT32 ? 32 : 64;
+		int sg = tcc_dtype_is_signed(t);
+
+		if (y < 0 || y >= bits)
+			r = e->op == TCC_KOP_SHR && sg && x < 0 ? -1 : 0;
+		else if (e->op == TCC_KOP_SHL)
+			r = (int64_t)((uint64_t)x << y);
+		else
+			r = sg ? x >> y : (int64_t)((uint64_t)x >> y);
+		break;
+	}
 	case TCC_KOP_POW: r = (int64_t)pow((double)x, (double)y); break;
 	default: ck_abort_msg("bad int op %d", e->op);
 	}
