@@ -8,7 +8,7 @@
 static const struct lower_op *const families[] = {
 	lower_ops_elementwise, lower_ops_matmul, lower_ops_conv, lower_ops_pool,
 	lower_ops_norm, lower_ops_reduce, lower_ops_shape, lower_ops_fill, lower_ops_misc,
-	lower_ops_extra,
+	lower_ops_extra, lower_ops_loss, lower_ops_quant,
 };
 
 static const struct lower_op *find_op(const struct tcc_node *n)

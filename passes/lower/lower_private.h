@@ -116,6 +116,8 @@ extern const struct lower_op lower_ops_shape[];
 extern const struct lower_op lower_ops_misc[];
 extern const struct lower_op lower_ops_fill[];
 extern const struct lower_op lower_ops_extra[];
+extern const struct lower_op lower_ops_loss[];
+extern const struct lower_op lower_ops_quant[];
 
 /* Program buffers of graph values (lower.c): the buffer of v or -1; a new temp / constant
  * buffer for v. */
