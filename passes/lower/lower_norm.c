@@ -1,7 +1,7 @@
 /* Normalizations: Softmax, LogSoftmax, Hardmax (opset < 13: over all dims from axis on;
- * from 13: over axis), BatchNormalization (inference), LayerNormalization,
- * InstanceNormalization, LRN. Statistics go to temps shaped like the input with the reduced
- * dims set to 1. */
+ * from 13: over axis), BatchNormalization (training mode from opset 14),
+ * LayerNormalization, InstanceNormalization, LRN. Statistics go to temps shaped like the
+ * input with the reduced dims set to 1. */
 #include <string.h>
 
 #include "passes/lower/lower_private.h"
@@ -301,6 +301,105 @@ static tcc_stat lower_batchnorm(struct lower *L, struct tcc_node *n)
 	return lk_end(&lk);
 }
 
+/* Mu and V (the biased variance) of X over every dim but 1, into [1, C, 1, ...] temps. */
+static void bn_moments(struct lk *lk, struct tcc_kbuf *X, const int *red, struct tcc_kbuf *Mu,
+		       struct tcc_kbuf *V)
+{
+	int32_t r = X->rank;
+	int64_t cnt = 1;
+	int t = Mu->dtype;
+	struct tcc_kstmt *s;
+	kexpr *sx[LK_MAXR], *sk[LK_MAXR], *d;
+
+	for (int i = 0; i < r; i++)
+		cnt *= red[i] ? X->dims[i] : 1;
+	ke_iters(lk, 0, r, sx);
+	stat_subs(lk, r, red, sk);
+	s = lk_stmt(lk, r, Mu->dims);
+	lk_body(lk, s, Mu, sx, TCC_KUPD_ASSIGN, ke_lit(lk, t, 0));
+	s = lk_stmt(lk, r, X->dims);
+	lk_body(lk, s, Mu, sk, TCC_KUPD_ADD, ke_load(lk, X, sx));
+	s = lk_stmt(lk, r, Mu->dims);
+	lk_body(lk, s, Mu, sx, TCC_KUPD_ASSIGN,
+		ke2(lk, TCC_KOP_DIV, ke_load(lk, Mu, sx), ke_lit(lk, t, (double)cnt)));
+	s = lk_stmt(lk, r, Mu->dims);
+	lk_body(lk, s, V, sx, TCC_KUPD_ASSIGN, ke_lit(lk, t, 0));
+	s = lk_stmt(lk, r, X->dims);
+	d = ke2(lk, TCC_KOP_SUB, ke_load(lk, X, sx), ke_load(lk, Mu, sk));
+	lk_body(lk, s, V, sk, TCC_KUPD_ADD, ke2(lk, TCC_KOP_MUL, d, d));
+	s = lk_stmt(lk, r, Mu->dims);
+	lk_body(lk, s, V, sx, TCC_KUPD_ASSIGN,
+		ke2(lk, TCC_KOP_DIV, ke_load(lk, V, sx), ke_lit(lk, t, (double)cnt)));
+}
+
+/* Running statistic output o (1: mean, 2: var) = input * momentum + batch stat * (1 -
+ * momentum), over [C]. */
+static void bn_running(struct lk *lk, struct tcc_node *n, int o, struct tcc_kbuf *St)
+{
+	double mom = tcc_node_attr_float(n, "momentum", 0.9f);
+	struct tcc_kbuf *R = lk_in(lk, n->inputs[o + 2]), *Out = lk_out(lk, n->outputs[o]);
+	int t = lower_dtype(n->outputs[o]);
+	struct tcc_kstmt *s;
+	kexpr *sc[1], *sk[LK_MAXR], *e;
+
+	if (!R || !Out || !St)
+		return;
+	sc[0] = ke_it(lk, 0);
+	for (int i = 0; i < St->rank; i++)
+		sk[i] = i == 1 ? ke_it(lk, 0) : ke_int(lk, 0);
+	s = lk_stmt(lk, 1, Out->dims);
+	e = ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL, ke_load(lk, R, sc), ke_lit(lk, t, mom)),
+		ke2(lk, TCC_KOP_MUL, ke_load(lk, St, sk), ke_lit(lk, t, 1.0 - mom)));
+	lk_body(lk, s, Out, sc, TCC_KUPD_ASSIGN, e);
+}
+
+/* BatchNormalization in training mode (opset >= 14): Y normalized with the batch mean and
+ * biased variance over every dim but 1; outputs 1 and 2 the updated running statistics. */
+static tcc_stat lower_bn_train(struct lower *L, struct tcc_node *n)
+{
+	int red[LK_MAXR], t = lower_dtype(n->outputs[0]);
+	int32_t r;
+	const int64_t *dx;
+	int64_t dk[LK_MAXR];
+	struct tcc_kbuf *X, *Y, *Mu, *V;
+	struct tcc_kstmt *s;
+	kexpr *sx[LK_MAXR], *sk[LK_MAXR], *e;
+	struct lk lk;
+
+	if (lower_shape(n->inputs[0], &r, &dx) < 0 || lk_begin(&lk, L, n, NULL) < 0)
+		return -1;
+	for (int i = 0; i < r; i++)
+		red[i] = i != 1;
+	keep_dims(r, dx, red, dk);
+	X = lk_in(&lk, n->inputs[0]);
+	Y = lk_out(&lk, n->outputs[0]);
+	Mu = lk_temp(&lk, "Mu", t, r, dk);
+	V = lk_temp(&lk, "V", t, r, dk);
+	if (!X || !Y || !Mu || !V)
+		return lk_end(&lk);
+	bn_moments(&lk, X, red, Mu, V);
+	ke_iters(&lk, 0, r, sx);
+	stat_subs(&lk, r, red, sk);
+	s = lk_stmt(&lk, r, dx);
+	e = ke2(&lk, TCC_KOP_SUB, ke_load(&lk, X, sx), ke_load(&lk, Mu, sk));
+	e = ke2(&lk, TCC_KOP_DIV, e, ke1(&lk, TCC_KOP_SQRT, ke2(&lk, TCC_KOP_ADD,
+		ke_load(&lk, V, sk), ke_lit(&lk, t, tcc_node_attr_float(n, "epsilon", 1e-5f)))));
+	e = ke2(&lk, TCC_KOP_ADD, ke2(&lk, TCC_KOP_MUL, e, ke_bload(&lk, n->inputs[1], 1, 1)),
+		ke_bload(&lk, n->inputs[2], 1, 1));
+	lk_body(&lk, s, Y, sx, TCC_KUPD_ASSIGN, e);
+	for (int o = 1; o < 3 && o < n->noutputs; o++)
+		if (n->outputs[o])
+			bn_running(&lk, n, o, o == 1 ? Mu : V);
+	return lk_end(&lk);
+}
+
+static tcc_stat lower_bn(struct lower *L, struct tcc_node *n)
+{
+	if (tcc_node_attr_int(n, "training_mode", 0))
+		return lower_bn_train(L, n);
+	return lower_batchnorm(L, n);
+}
+
 static const char *check_batchnorm(struct lower *L, const struct tcc_node *n)
 {
 	const char *w = check_channels(L, n);
@@ -309,11 +408,13 @@ static const char *check_batchnorm(struct lower *L, const struct tcc_node *n)
 		return w;
 	if (n->ninputs != 5)
 		return "needs X, scale, B, mean and var";
-	if (tcc_node_attr_int(n, "training_mode", 0))
-		return "training mode";
 	if (!tcc_node_attr_int(n, "spatial", 1))
 		return "spatial=0";
-	for (int i = 1; i < n->noutputs; i++)
+	if (tcc_node_attr_int(n, "training_mode", 0) && lower_node_opset(L) < 14)
+		return "training mode before opset 14";
+	if (tcc_node_attr_int(n, "training_mode", 0) && n->noutputs > 3)
+		return "more than 3 outputs in training mode";
+	for (int i = 1; !tcc_node_attr_int(n, "training_mode", 0) && i < n->noutputs; i++)
 		if (n->outputs[i])
 			return "running statistics outputs (training mode)";
 	for (int i = 1; i < 5; i++)
@@ -378,7 +479,7 @@ const struct lower_op lower_ops_norm[] = {
 	{ "Hardmax", lower_hardmax, check_softmax },
 	{ "LayerNormalization", lower_layernorm, check_layernorm },
 	{ "InstanceNormalization", lower_instnorm, check_channels },
-	{ "BatchNormalization", lower_batchnorm, check_batchnorm },
+	{ "BatchNormalization", lower_bn, check_batchnorm },
 	{ "LRN", lower_lrn, check_lrn },
 	{ NULL, NULL, NULL },
 };

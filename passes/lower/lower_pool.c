@@ -1,4 +1,4 @@
-/* Pooling: MaxPool, AveragePool (count_include_pad), LpPool, GlobalAveragePool,
+/* Pooling: MaxPool (with Indices), AveragePool (count_include_pad), LpPool, GlobalAveragePool,
  * GlobalMaxPool, GlobalLpPool. Windows as in Conv: positions o*s + r*d - pad, kept inside
  * the input by domain constraints; the divisor of AveragePool is counted in a temp. */
 #include <string.h>
@@ -20,6 +20,46 @@ static void window_subs(struct lk *lk, struct tcc_kstmt *s, const struct lower_w
 	for (int i = 0; i < ns; i++)
 		sx[i] = lower_window_pos(lk, s, w, i, first + i, rit[i], dy[i], lo ? lo[i] : 0,
 					 hi ? hi[i] : dx[i]);
+}
+
+/* MaxPool Indices: the smallest row-major flat index into X holding the window's maximum
+ * (the first in scan order; numel(X) before any is seen), made column-major over H, W
+ * when storage_order is 1 (2-D). */
+static void maxpool_indices(struct lk *lk, const struct tcc_node *n, const struct lower_win *w,
+			    struct tcc_kbuf *X, struct tcc_kbuf *Y)
+{
+	struct tcc_kbuf *I = lk_out(lk, n->outputs[1]);
+	struct tcc_kstmt *s;
+	kexpr *sx[LK_MAXR], *sy[LK_MAXR], *lin = NULL, *hit, *f, *e;
+	int64_t h, wd, none;
+
+	if (!I || !X || !Y)
+		return;
+	none = tcc_shape_numel(X->rank, X->dims);
+	ke_iters(lk, 0, Y->rank, sy);
+	s = lk_stmt(lk, Y->rank, Y->dims);
+	lk_body(lk, s, I, sy, TCC_KUPD_ASSIGN, ke_int(lk, none));
+	s = lk_stmt(lk, Y->rank, Y->dims);
+	sx[0] = ke_it(lk, 0);
+	sx[1] = ke_it(lk, 1);
+	window_subs(lk, s, w, Y->rank - 2, X->dims + 2, Y->dims + 2, 2, NULL, NULL, sx + 2);
+	for (int i = 0; i < X->rank; i++)
+		lin = lin ? ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL, lin, ke_int(lk, X->dims[i])),
+				sx[i]) : sx[i];
+	hit = ke2(lk, TCC_KOP_EQ, ke_load(lk, X, sx), ke_load(lk, Y, sy));
+	lk_body(lk, s, I, sy, TCC_KUPD_MIN, ke_sel(lk, hit, lin, ke_int(lk, none)));
+	if (!tcc_node_attr_int(n, "storage_order", 0))
+		return;
+	h = X->dims[2];
+	wd = X->dims[3];
+	s = lk_stmt(lk, Y->rank, Y->dims);
+	f = ke_load(lk, I, sy);
+	e = ke2(lk, TCC_KOP_SUB, f, ke2(lk, TCC_KOP_REM, f, ke_int(lk, h * wd)));
+	e = ke2(lk, TCC_KOP_ADD, e, ke2(lk, TCC_KOP_MUL, ke2(lk, TCC_KOP_REM, f, ke_int(lk, wd)),
+					ke_int(lk, h)));
+	e = ke2(lk, TCC_KOP_ADD, e, ke2(lk, TCC_KOP_REM, ke2(lk, TCC_KOP_DIV, f, ke_int(lk, wd)),
+					ke_int(lk, h)));
+	lk_body(lk, s, I, sy, TCC_KUPD_ASSIGN, e);
 }
 
 static tcc_stat lower_pool(struct lower *L, struct tcc_node *n)
@@ -60,6 +100,8 @@ static tcc_stat lower_pool(struct lower *L, struct tcc_node *n)
 		lk_body(&lk, s, Y, sy, TCC_KUPD_ASSIGN, ke2(&lk, TCC_KOP_POW, ke_load(&lk, Y, sy),
 			ke_lit(&lk, t, 1.0 / (double)p)));
 	}
+	if (is_max && n->noutputs > 1 && n->outputs[1])
+		maxpool_indices(&lk, n, &w, X, Y);
 	if (is_max || is_lp)
 		return lk_end(&lk);
 	for (int i = 0; i < ns; i++) {
@@ -92,15 +134,16 @@ static const char *check_pool(struct lower *L, const struct tcc_node *n)
 	for (int i = 0; i < cnt; i++)
 		if (ks[i] < 1)
 			return "kernel_shape must be positive";
-	if (n->noutputs > 1 && n->outputs[1])
-		return "MaxPool Indices output";
+	if (n->noutputs > 1 && n->outputs[1] && (strcmp(n->op_type, "MaxPool") ||
+						 n->outputs[1]->type.elem != TCC_DT_INT64))
+		return "a second output other than MaxPool's int64 Indices";
 	if (!tcc_dtype_is_float(n->inputs[0]->type.elem) && strcmp(n->op_type, "MaxPool"))
 		return "needs a float input";
 	if (n->inputs[0]->type.elem == TCC_DT_BOOL)
 		return "bool input";
 	if (!strcmp(n->op_type, "MaxPool") && tcc_node_attr_int(n, "storage_order", 0) &&
-	    n->noutputs > 1 && n->outputs[1])
-		return "storage_order";
+	    n->noutputs > 1 && n->outputs[1] && r != 4)
+		return "storage_order other than 2-D";
 	return lower_window_check(n, r - 2);
 }
 

@@ -83,8 +83,13 @@ static const char *check_copy(struct lower *L, const struct tcc_node *n)
 	if (!strcmp(n->op_type, "Dropout")) {
 		struct tcc_value *tm = tcc_node_input(n, 2);
 		const struct tcc_tensor *t = lower_const(tm);
+		const struct tcc_tensor *rt = lower_const(tcc_node_input(n, 1));
 
 		if (tcc_node_attr_int(n, "is_test", 1) == 0 && !tm && n->noutputs > 1)
+			return NULL;
+		/* training with a constant ratio of 0 keeps every element: a copy */
+		if (t && t->numel == 1 && tcc_tensor_get_i64(t, 0) && rt && rt->numel == 1 &&
+		    tcc_tensor_get_f64(rt, 0) == 0)
 			return NULL;
 		if (tm && (!t || t->numel != 1 || tcc_tensor_get_i64(t, 0)))
 			return "training mode";

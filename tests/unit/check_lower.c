@@ -52,6 +52,8 @@ static struct val mk(int dtype, double f, int64_t i, int isf)
 		v.f = isf ? f : (double)i;
 	else
 		v.i = isf ? (int64_t)f : i;
+	if (dtype == TCC_DT_FLOAT) /* float arithmetic rounds each result, as compiled */
+		v.f = (double)(float)v.f;
 	if (dtype == TCC_DT_BOOL)
 		v.i = v.i != 0;
 	return v;
