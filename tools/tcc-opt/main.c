@@ -1,7 +1,8 @@
 /* tcc-opt: load a model (ONNX binary or text), run a pass pipeline on it, and print it.
  *
  *   load → toposort (every graph) → verify → run pipeline (verify after each pass, dump
- *   the IR after the passes asked for) → emit text/ONNX → optional drawing
+ *   the IR after the passes asked for) → emit text/ONNX, or lower and print the kernel IR
+ *   (--emit=kernels) or each kernel's loop AST (--emit=loops) → optional drawing
  *
  * The pipeline string is parsed before the model is loaded, so its errors come first. Every
  * error is printed as one line on stderr and makes the exit status 1; success is 0. IR dumps
@@ -19,6 +20,9 @@
 #include "ir/graph/dot.h"
 #include "ir/graph/print.h"
 #include "ir/graph/verify.h"
+#include "ir/kernel/poly.h"
+#include "ir/kernel/program.h"
+#include "passes/lower/lower.h"
 #include "passes/pipeline.h"
 #include "tools/tcc-opt/list_passes.h"
 
@@ -31,20 +35,25 @@ static const char usage_text[] =
 	"  --print-after-all       print the IR after every pass\n"
 	"  --verify-each           verify the IR after every pass (default)\n"
 	"  --no-verify-each        verify only after loading\n"
-	"  --emit=text|onnx        output format (default text; onnx needs -o)\n"
+	"  --emit=KIND             output: text (default), onnx (needs -o), kernels (lowered\n"
+	"                          kernel IR) or loops (each kernel's loop AST, C-like)\n"
 	"  --elide-constants=N     print tensors of more than N elements as {...} (0: all)\n"
 	"  --dot=FILE              draw the final graph: FILE.dot, .gv, .svg or .png\n"
 	"  --dump-pipeline         print the parsed pipeline with every option, then exit\n"
 	"  --list-passes[=markdown] list passes and their options, then exit\n"
 	"  --help                  show this help\n";
 
-/* Command line: "in", "out" (NULL: stdout), "pipeline" text, "emit_onnx", "dot" path,
+/* What --emit writes. */
+enum emit_kind { EMIT_TEXT, EMIT_ONNX, EMIT_KERNELS, EMIT_LOOPS };
+
+/* Command line: "in", "out" (NULL: stdout), "pipeline" text, "emit" kind, "dot" path,
  * "print_after" pass names (comma lists allowed), "list" (0 no, 1 text, 2 markdown). */
 struct options {
 	const char *in, *out, *pipeline, *dot;
 	const char **print_after;
 	int nprint_after;
-	int print_after_all, verify_each, emit_onnx, dump_pipeline, list, help;
+	int print_after_all, verify_each, dump_pipeline, list, help;
+	enum emit_kind emit;
 	int64_t elide;
 };
 
@@ -133,9 +142,14 @@ static int parse_valued(struct options *o, int argc, char **argv, int *i)
 		if (!v || add_print_after(o, v) < 0)
 			return usage_error("%s", "--print-after needs a pass name");
 	} else if (long_value(argc, argv, i, "--emit", &v)) {
-		if (!v || (strcmp(v, "text") != 0 && strcmp(v, "onnx") != 0))
-			return usage_error("--emit takes text or onnx, not '%s'", v ? v : "");
-		o->emit_onnx = strcmp(v, "onnx") == 0;
+		static const char *const kinds[] = { "text", "onnx", "kernels", "loops" };
+		int k = 0;
+		while (v && k < 4 && strcmp(v, kinds[k]) != 0)
+			k++;
+		if (!v || k == 4)
+			return usage_error("--emit takes text, onnx, kernels or loops, not '%s'",
+					   v ? v : "");
+		o->emit = (enum emit_kind)k;
 	} else if (long_value(argc, argv, i, "--dot", &v)) {
 		if (!v || !*v)
 			return usage_error("%s", "--dot needs a file name");
@@ -370,12 +384,69 @@ static tcc_stat emit_onnx(const struct options *o, struct tcc_model *m)
 	return close_output(m->ctx, o->out, f, r);
 }
 
+/* Print prog's kernel IR (loops 0) or each kernel's loop AST (loops 1) to p. */
+static tcc_stat print_program(struct tcc_printer *p, const struct tcc_program *prog, int loops)
+{
+	if (!loops) {
+		tcc_program_print(p, prog);
+		return 0;
+	}
+	for (int i = 0; i < prog->nkernels; i++) {
+		const struct tcc_kernel *k = prog->kernels[i].kernel;
+		struct tcc_poly *poly = tcc_poly_build(k);
+		tcc_stat r;
+
+		if (!poly)
+			return -1;
+		tcc_printer_fmt(p, "# kernel %s\n", k->name);
+		r = tcc_poly_print_ast(poly, p, NULL);
+		tcc_poly_free(poly);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Lower the model, plan its memory and print the program (--emit=kernels|loops). */
+static tcc_stat emit_lowered(const struct options *o, struct tcc_model *m)
+{
+	struct tcc_program *prog = tcc_lower_model(m, NULL);
+	struct tcc_printer *p;
+	FILE *f;
+	tcc_stat r;
+
+	if (!prog || tcc_program_plan_memory(prog) < 0) {
+		if (!tcc_diag_error_count(m->ctx->diag)) {
+			struct tcc_loc loc = { .file = o->in };
+			tcc_diag_error(m->ctx->diag, loc, "cannot lower the model");
+		}
+		return -1;
+	}
+	f = open_output(m->ctx, o->out, "w");
+	if (!f)
+		return -1;
+	p = tcc_printer_to_file(f);
+	r = p ? print_program(p, prog, o->emit == EMIT_LOOPS) : -1;
+	if (r == 0 && tcc_printer_failed(p)) {
+		struct tcc_loc loc = { .file = o->out ? o->out : "<stdout>" };
+		tcc_diag_error(m->ctx->diag, loc, "cannot write: %s", strerror(errno));
+		r = -1;
+	}
+	if (r < 0 && !tcc_diag_error_count(m->ctx->diag)) {
+		struct tcc_loc loc = { .file = o->in };
+		tcc_diag_error(m->ctx->diag, loc, "cannot print the lowered program");
+	}
+	tcc_printer_free(p);
+	return close_output(m->ctx, o->out, f, r);
+}
+
 /* Load, check, transform and write the model. */
 static tcc_stat run_model(const struct options *o, struct tcc_ctx *ctx,
 			  const struct tcc_pipeline *pl)
 {
 	struct hook_state hs = { .o = o };
 	struct tcc_model *m = tcc_load_model(ctx, o->in);
+	tcc_stat r;
 
 	if (!m || tcc_diag_error_count(ctx->diag))
 		return -1;
@@ -388,7 +459,18 @@ static tcc_stat run_model(const struct options *o, struct tcc_ctx *ctx,
 		tcc_diag_error(ctx->diag, loc, "cannot print the IR");
 		return -1;
 	}
-	if ((o->emit_onnx ? emit_onnx(o, m) : emit_text(o, m)) < 0)
+	switch (o->emit) {
+	case EMIT_TEXT:
+		r = emit_text(o, m);
+		break;
+	case EMIT_ONNX:
+		r = emit_onnx(o, m);
+		break;
+	default:
+		r = emit_lowered(o, m);
+		break;
+	}
+	if (r < 0)
 		return -1;
 	if (o->dot && tcc_dot_write_file(m, o->dot) < 0)
 		return -1;
@@ -442,7 +524,7 @@ static int run(const struct options *o, struct tcc_ctx *ctx)
 		usage_error("%s", "no input file");
 		goto out;
 	}
-	if (o->emit_onnx && !o->out) {
+	if (o->emit == EMIT_ONNX && !o->out) {
 		usage_error("%s", "--emit=onnx writes binary: give -o FILE (-o - for stdout)");
 		goto out;
 	}
