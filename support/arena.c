@@ -167,6 +167,26 @@ __tcc_keep char *tcc_arena_printf(__tcc_keep struct tcc_arena *arena, const char
 	return s;
 }
 
+int tcc_arena_grow(__tcc_keep struct tcc_arena *arena, void **arr, int n, int *cap, size_t size)
+{
+	void *bigger;
+	int ncap;
+
+	if (n < *cap)
+		return 0;
+	if (*cap > INT32_MAX / 2)
+		return -1;
+	ncap = *cap ? 2 * *cap : 8;
+	bigger = tcc_arena_calloc(arena, (size_t)ncap, size);
+	if (!bigger)
+		return -1;
+	if (n)
+		memcpy(bigger, *arr, (size_t)n * size);
+	*arr = bigger;
+	*cap = ncap;
+	return 0;
+}
+
 size_t tcc_arena_used(__tcc_keep const struct tcc_arena *arena)
 {
 	return arena ? arena->total : 0;

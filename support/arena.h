@@ -24,6 +24,11 @@ __tcc_keep void *tcc_arena_memdup(__tcc_keep struct tcc_arena *arena, const void
 __tcc_keep char *tcc_arena_printf(__tcc_keep struct tcc_arena *arena, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Make room for element n of an arena array "*arr" of "size"-byte elements with capacity
+ * "*cap" (doubling; the old storage stays in the arena). -1 when out of memory (not
+ * reported: the caller knows where). */
+int tcc_arena_grow(__tcc_keep struct tcc_arena *arena, void **arr, int n, int *cap, size_t size);
+
 /* Test hook: make the Nth allocation from now on fail (0 disables). */
 void tcc_arena_fail_after(size_t n);
 

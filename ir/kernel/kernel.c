@@ -63,22 +63,11 @@ static struct tcc_loc no_loc(void)
 	return (struct tcc_loc){ .file = "<kernel>" };
 }
 
-/* Make room for one more element of "size" bytes in the arena array "*arr". */
+/* Arena array growth, with the out-of-memory report. */
 static tcc_stat grow(struct tcc_ctx *ctx, void **arr, int n, int *cap, size_t size)
 {
-	void *bigger;
-	int ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? 2 * *cap : 4;
-	bigger = tcc_arena_calloc(ctx->arena, (size_t)ncap, size);
-	if (!bigger)
+	if (tcc_arena_grow(ctx->arena, arr, n, cap, size) < 0)
 		return tcc_ctx_oom(ctx, no_loc());
-	if (n)
-		memcpy(bigger, *arr, (size_t)n * size);
-	*arr = bigger;
-	*cap = ncap;
 	return 0;
 }
 

@@ -18,21 +18,11 @@ __tcc_keep struct tcc_program *tcc_program_new(__tcc_keep struct tcc_ctx *ctx, c
 	return p;
 }
 
+/* Arena array growth, with the out-of-memory report. */
 static tcc_stat grow(struct tcc_ctx *ctx, void **arr, int n, int *cap, size_t size)
 {
-	void *bigger;
-	int ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? 2 * *cap : 8;
-	bigger = tcc_arena_calloc(ctx->arena, (size_t)ncap, size);
-	if (!bigger)
+	if (tcc_arena_grow(ctx->arena, arr, n, cap, size) < 0)
 		return tcc_ctx_oom(ctx, (struct tcc_loc){ .file = "<program>" });
-	if (n)
-		memcpy(bigger, *arr, (size_t)n * size);
-	*arr = bigger;
-	*cap = ncap;
 	return 0;
 }
 

@@ -28,6 +28,22 @@ static void softmax_axes(struct lower *L, const struct tcc_node *n, int32_t r, i
 		red[i] = lower_node_opset(L) < 13 ? i >= a : i == a;
 }
 
+/* A temp M (shape dk) holding the maximum of X over the reduced axes: M = lowest, then
+ * M[sk] max= X[sx]. Shared by Softmax/LogSoftmax and Hardmax. */
+static struct tcc_kbuf *lower_axis_max(struct lk *lk, struct tcc_kbuf *X, int t, int32_t r,
+				       const int64_t *dx, const int64_t *dk, kexpr **sx,
+				       kexpr **sk)
+{
+	struct tcc_kbuf *M = lk_temp(lk, "M", t, r, dk);
+	struct tcc_kstmt *s;
+
+	s = lk_stmt(lk, r, dk);
+	lk_body(lk, s, M, sx, TCC_KUPD_ASSIGN, ke_lowest(lk, t));
+	s = lk_stmt(lk, r, dx);
+	lk_body(lk, s, M, sk, TCC_KUPD_MAX, ke_load(lk, X, sx));
+	return M;
+}
+
 /* M = max over the reduced dims; Z = sum of exp(X - M); Y = exp(X - M) / Z or
  * X - M - log(Z). */
 static tcc_stat lower_softmax(struct lower *L, struct tcc_node *n)
@@ -47,14 +63,10 @@ static tcc_stat lower_softmax(struct lower *L, struct tcc_node *n)
 	keep_dims(r, dx, red, dk);
 	X = lk_in(&lk, n->inputs[0]);
 	Y = lk_out(&lk, n->outputs[0]);
-	M = lk_temp(&lk, "M", t, r, dk);
 	Z = lk_temp(&lk, "Z", t, r, dk);
 	ke_iters(&lk, 0, r, sx);
 	stat_subs(&lk, r, red, sk);
-	s = lk_stmt(&lk, r, dk);
-	lk_body(&lk, s, M, sx, TCC_KUPD_ASSIGN, ke_lowest(&lk, t));
-	s = lk_stmt(&lk, r, dx);
-	lk_body(&lk, s, M, sk, TCC_KUPD_MAX, ke_load(&lk, X, sx));
+	M = lower_axis_max(&lk, X, t, r, dx, dk, sx, sk);
 	s = lk_stmt(&lk, r, dk);
 	lk_body(&lk, s, Z, sx, TCC_KUPD_ASSIGN, ke_lit(&lk, t, 0));
 	s = lk_stmt(&lk, r, dx);
@@ -92,14 +104,10 @@ static tcc_stat lower_hardmax(struct lower *L, struct tcc_node *n)
 	keep_dims(r, dx, red, dk);
 	X = lk_in(&lk, n->inputs[0]);
 	Y = lk_out(&lk, n->outputs[0]);
-	M = lk_temp(&lk, "M", t, r, dk);
 	I = lk_temp(&lk, "I", TCC_DT_INT64, r, dk);
 	ke_iters(&lk, 0, r, sx);
 	stat_subs(&lk, r, red, sk);
-	s = lk_stmt(&lk, r, dk);
-	lk_body(&lk, s, M, sx, TCC_KUPD_ASSIGN, ke_lowest(&lk, t));
-	s = lk_stmt(&lk, r, dx);
-	lk_body(&lk, s, M, sk, TCC_KUPD_MAX, ke_load(&lk, X, sx));
+	M = lower_axis_max(&lk, X, t, r, dx, dk, sx, sk);
 	s = lk_stmt(&lk, r, dk);
 	lk_body(&lk, s, I, sx, TCC_KUPD_ASSIGN, ke_int(&lk, dx[a]));
 	s = lk_stmt(&lk, r, dx);
