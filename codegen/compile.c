@@ -32,8 +32,21 @@ static const char *path_stem(struct tcc_ctx *ctx, const char *path)
 								       : strlen(base));
 }
 
-/* Graph level: order, verify, run the pipeline "text". */
-static tcc_stat run_graph_passes(struct tcc_model *m, const char *text)
+/* The pipeline to run: o->pipeline, or the default graph pipeline + lower (+ fuse) + the
+ * default kernel passes. Returns an arena string (NULL on out of memory). */
+static const char *pipeline_text(struct tcc_ctx *ctx, const struct tcc_compile_options *o)
+{
+	char buf[1024];
+
+	if (o->pipeline)
+		return o->pipeline;
+	snprintf(buf, sizeof(buf), "%s,lower%s%s%s", TCC_DEFAULT_PIPELINE, o->fuse ? ",fuse" : "",
+		 TCC_DEFAULT_KERNEL_PIPELINE[0] ? "," : "", TCC_DEFAULT_KERNEL_PIPELINE);
+	return tcc_arena_strdup(ctx->arena, buf);
+}
+
+/* Order, verify, run the pipeline "text"; lower the model when the pipeline did not. */
+static tcc_stat run_passes(struct tcc_model *m, const char *text)
 {
 	struct tcc_pipeline *pl;
 	tcc_stat st;
@@ -45,6 +58,10 @@ static tcc_stat run_graph_passes(struct tcc_model *m, const char *text)
 		return -1;
 	st = tcc_pipeline_run(pl, m, 0, NULL, NULL);
 	tcc_pipeline_free(pl);
+	if (st == 0 && !m->program) {
+		m->program = tcc_lower_model(m);
+		st = m->program ? 0 : -1;
+	}
 	return st;
 }
 
@@ -116,19 +133,17 @@ tcc_stat tcc_compile_model(__tcc_keep struct tcc_model *m, __tcc_null const stru
 {
 	static const struct tcc_compile_options dflt = { .target = { .opt_level = 3 }, .fuse = 1 };
 	struct tcc_compile_stats stats = { 0 };
-	struct tcc_lower_options lo;
 	struct tcc_program *prog;
+	const char *text;
 	double t0 = now();
 
 	o = o ? o : &dflt;
-	if (run_graph_passes(m, o->pipeline ? o->pipeline : TCC_DEFAULT_PIPELINE) < 0)
+	text = pipeline_text(m->ctx, o);
+	if (!text || run_passes(m, text) < 0)
 		return -1;
 	stats.t_passes = now() - t0;
 	t0 = now();
-	lo.fuse = o->fuse;
-	prog = tcc_lower_model(m, &lo);
-	if (!prog)
-		return -1;
+	prog = m->program;
 	prog->name = o->name ? o->name : path_stem(m->ctx, so_path);
 	if (!prog->name || tcc_program_plan_memory(prog) < 0)
 		return -1;
@@ -147,8 +162,9 @@ tcc_stat tcc_compile_model(__tcc_keep struct tcc_model *m, __tcc_null const stru
 tcc_stat tcc_compile_file(__tcc_keep struct tcc_ctx *ctx, const char *model_path,
 			  __tcc_null const struct tcc_compile_options *o, const char *so_path)
 {
-	const char *text = o && o->pipeline ? o->pipeline : TCC_DEFAULT_PIPELINE;
-	struct tcc_pipeline *pl = tcc_pipeline_parse(ctx, "--passes", text);
+	static const struct tcc_compile_options dflt = { .fuse = 1 };
+	const char *text = pipeline_text(ctx, o ? o : &dflt);
+	struct tcc_pipeline *pl = text ? tcc_pipeline_parse(ctx, "--passes", text) : NULL;
 	struct tcc_model *m;
 	double t0 = now();
 

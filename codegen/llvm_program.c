@@ -14,6 +14,7 @@
 #include "codegen/llvm_private.h"
 #include "codegen/names.h"
 #include "codegen/rt_abi.h"
+#include "ir/kernel/poly.h"
 
 /* The state of one tcc_llvm_add_program: "t_*" are the mirrored ABI types, "consts" the
  * global of each CONST buffer (by program buffer index), "in_shapes"/"out_shapes" the shape
@@ -170,6 +171,24 @@ static tcc_stat check_bind(struct pgen *g, const struct tcc_pkernel *pk,
 	return 0;
 }
 
+/* The function of pk under "sym", from its schedule when a schedule pass set one. */
+static tcc_stat add_kernel_fn(struct tcc_llvm *cg, const struct tcc_pkernel *pk, const char *sym)
+{
+	struct tcc_poly *poly;
+	tcc_stat r;
+
+	if (!pk->schedule)
+		return tcc_llvm_add_kernel(cg, pk->kernel, sym);
+	poly = tcc_poly_build(pk->kernel);
+	if (!poly)
+		return -1;
+	r = tcc_poly_set_schedule_str(poly, pk->schedule);
+	if (r == 0)
+		r = tcc_llvm_add_kernel_poly(cg, poly, sym);
+	tcc_poly_free(poly);
+	return r;
+}
+
 /* Add kernel "n" as internal function "tcc_k<n>_<name>". */
 static tcc_stat add_kernel(struct pgen *g, int n)
 {
@@ -181,7 +200,7 @@ static tcc_stat add_kernel(struct pgen *g, int n)
 			return -1;
 	tcc_c_ident(id, sizeof(id), pk->kernel->name, "kernel");
 	snprintf(sym, sizeof(sym), "tcc_k%d_%s", n, id);
-	if (tcc_llvm_add_kernel(g->cg, pk->kernel, sym) < 0)
+	if (add_kernel_fn(g->cg, pk, sym) < 0)
 		return -1;
 	g->kfns[n] = tcc_llvm_get_kernel(g->cg, sym);
 	if (!g->kfns[n]) {

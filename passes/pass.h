@@ -20,10 +20,16 @@ struct tcc_pass_option {
 	const char *help;
 };
 
+/* The IR a pass works on. GRAPH passes transform m->graph and need m->program to be NULL
+ * (the "lower" pass is a GRAPH pass that sets m->program); KERNEL passes transform
+ * m->program (its kernels and their schedules) and need it set. The pipeline checks both. */
+enum tcc_pass_level { TCC_LEVEL_GRAPH, TCC_LEVEL_KERNEL };
+
 /* "options_size" bytes of options struct are filled from the table and passed to "run". */
 struct tcc_pass {
 	const char *name;
 	const char *summary;
+	enum tcc_pass_level level;
 	const struct tcc_pass_option *options;
 	int noptions;
 	size_t options_size;

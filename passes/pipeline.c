@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ir/graph/verify.h"
+#include "ir/kernel/program.h"
 
 /* One pass of a pipeline: the "pass", its "options" struct (options_size bytes, malloc'ed), and
  * the malloc'ed text of each STRING option ("strings", one slot per option of the table). */
@@ -485,6 +486,34 @@ void tcc_pipeline_print(__tcc_keep struct tcc_printer *p, __tcc_keep const struc
 	}
 }
 
+/* Is pass "p" applicable to m at its current level (graph or lowered program)? */
+static tcc_stat check_level(const struct tcc_pass *p, struct tcc_model *m, struct tcc_loc loc)
+{
+	if (p->level == TCC_LEVEL_KERNEL && !m->program) {
+		tcc_diag_error(m->ctx->diag, loc,
+			       "pass '%s' works on kernels: run 'lower' before it", p->name);
+		return -1;
+	}
+	if (p->level == TCC_LEVEL_GRAPH && m->program) {
+		tcc_diag_error(m->ctx->diag, loc,
+			       "pass '%s' works on the graph, which 'lower' has already lowered",
+			       p->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The verifier of m's current level: the graph's, or every kernel's once lowered. */
+static tcc_stat verify_level(struct tcc_model *m)
+{
+	if (!m->program)
+		return tcc_model_verify(m);
+	for (int i = 0; i < m->program->nkernels; i++)
+		if (tcc_kernel_verify(m->program->kernels[i].kernel) < 0)
+			return -1;
+	return 0;
+}
+
 tcc_stat tcc_pipeline_run(__tcc_keep const struct tcc_pipeline *pl, __tcc_keep struct tcc_model *m,
 			  int verify_each, __tcc_null tcc_pipeline_hook after, void *user)
 {
@@ -495,12 +524,14 @@ tcc_stat tcc_pipeline_run(__tcc_keep const struct tcc_pipeline *pl, __tcc_keep s
 		int before = tcc_diag_error_count(diag);
 		struct tcc_loc loc = { .file = m->path ? m->path : "<model>" };
 
+		if (check_level(e->pass, m, loc) < 0)
+			return -1;
 		if (e->pass->run(m, e->options) < 0 || tcc_diag_error_count(diag) > before) {
 			if (tcc_diag_error_count(diag) == before)
 				tcc_diag_error(diag, loc, "pass '%s' failed", e->pass->name);
 			return -1;
 		}
-		if (verify_each && tcc_model_verify(m) < 0) {
+		if (verify_each && verify_level(m) < 0) {
 			tcc_diag_error(diag, loc, "the IR is invalid after pass '%s'", e->pass->name);
 			return -1;
 		}

@@ -279,6 +279,8 @@ struct tcc_function {
 
 /* A model: header fields from ModelProto, "graph", and local "functions". "path" is the
  * file it was read from (external data is resolved relative to it). */
+struct tcc_program;
+
 struct tcc_model {
 	struct tcc_ctx *ctx;
 	const char *path;
@@ -290,6 +292,9 @@ struct tcc_model {
 	struct tcc_string_pair *metadata;
 	struct tcc_function **functions;
 	struct tcc_graph *graph;
+	/* The lowered program (ir/kernel/program.h): NULL until the "lower" pass has run; from
+	 * then on kernel-level passes transform it and the graph is left as it was. */
+	struct tcc_program *program;
 };
 
 /* ---- building ---- */

@@ -300,6 +300,43 @@ tcc_stat tcc_poly_set_schedule(__tcc_keep struct tcc_poly *poly, __isl_take isl_
 	return 0;
 }
 
+/* Report "what" about the schedule text of poly's kernel; returns -1. */
+static tcc_stat schedule_error(struct tcc_poly *poly, const char *what)
+{
+	const struct tcc_kernel *k = poly->k;
+
+	tcc_diag_error(k->ctx->diag, k->loc, "kernel '%s': schedule %s", k->name, what);
+	return -1;
+}
+
+tcc_stat tcc_poly_set_schedule_str(__tcc_keep struct tcc_poly *poly, const char *text)
+{
+	isl_schedule *sched = isl_schedule_read_from_str(poly->ctx, text);
+	isl_union_set *dom;
+	isl_union_map *map;
+	isl_bool same;
+	tcc_bool legal;
+
+	if (!sched)
+		return schedule_error(poly, "cannot be read");
+	dom = isl_schedule_get_domain(sched);
+	same = isl_union_set_is_equal(dom, poly->domain);
+	isl_union_set_free(dom);
+	if (same != isl_bool_true) {
+		isl_schedule_free(sched);
+		return schedule_error(poly, "does not cover exactly the kernel's statement instances");
+	}
+	map = isl_schedule_get_map(sched);
+	legal = tcc_poly_schedule_is_legal(poly, map, TCC_POLY_DEP_RELAXED);
+	isl_union_map_free(map);
+	if (legal != 1) {
+		isl_schedule_free(sched);
+		return schedule_error(poly, legal < 0 ? "cannot be checked"
+						      : "violates a dependence of the kernel");
+	}
+	return tcc_poly_set_schedule(poly, sched);
+}
+
 /* ---- bounds checking for the verifier ---- */
 
 /* Render one point of "bad" (a non-empty set in statement space) as "i=1, j=2". */

@@ -40,6 +40,12 @@ __isl_give isl_union_map *tcc_poly_get_writes(__tcc_keep struct tcc_poly *poly);
 __isl_give isl_schedule *tcc_poly_get_schedule(__tcc_keep struct tcc_poly *poly);
 tcc_stat tcc_poly_set_schedule(__tcc_keep struct tcc_poly *poly, __isl_take isl_schedule *sched);
 
+/* Replace the schedule by the one "text" describes (isl's schedule tree text form, e.g. from
+ * isl_schedule_to_str) after checking that it covers exactly the statement instances and
+ * respects every RELAXED dependence. -1 with a diagnostic at the kernel's location
+ * otherwise. */
+tcc_stat tcc_poly_set_schedule_str(__tcc_keep struct tcc_poly *poly, const char *text);
+
 /* Dependences of the initial schedule (computed once, by tcc_poly_build):
  * FLOW     read-after-write, direct (the last write before each read);
  * FALSE    write-after-read and write-after-write;

@@ -82,6 +82,7 @@ tcc_stat tcc_program_add_kernel(__tcc_keep struct tcc_program *prog,
 		pk->bind[i] = bind[i];
 	}
 	pk->kernel = k;
+	pk->schedule = NULL;
 	pk->loc = loc;
 	prog->nkernels++;
 	return 0;

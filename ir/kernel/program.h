@@ -26,9 +26,15 @@ struct tcc_pbuf {
 	int64_t offset;
 };
 
+/* "schedule" is the kernel's ISL schedule tree in isl's text form (isl_schedule_to_str,
+ * read back with isl_schedule_read_from_str in the kernel's own isl_ctx), set by the schedule
+ * passes; NULL means the initial schedule of tcc_poly_build. It may hold mark nodes named
+ * "parallel" (the loop of the band below runs on the thread pool) and "vector" (the
+ * innermost loop below becomes vector code), and unroll options on band members. */
 struct tcc_pkernel {
 	struct tcc_kernel *kernel;
 	int *bind;
+	const char *schedule;
 	struct tcc_loc loc;
 };
 

@@ -277,13 +277,10 @@ static tcc_stat lower_nodes(struct lower *L)
 	return 0;
 }
 
-__tcc_keep struct tcc_program *tcc_lower_model(__tcc_keep struct tcc_model *m,
-					       __tcc_null const struct tcc_lower_options *opts)
+__tcc_keep struct tcc_program *tcc_lower_model(__tcc_keep struct tcc_model *m)
 {
 	struct lower L = { .ctx = m->ctx, .m = m, .g = m->graph };
 
-	if (opts)
-		L.opts = *opts;
 	L.opset = tcc_model_opset(m, "");
 	if (L.opset < 0)
 		L.opset = tcc_model_opset(m, "ai.onnx");

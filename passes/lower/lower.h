@@ -1,7 +1,7 @@
 /* Lowering: graph IR → program of kernels in index notation (ir/kernel/program.h).
  *
  * Needs static shapes (run shape-infer and fold-constants first). Each ONNX node becomes one
- * or more kernels, except where fusion puts a chain of nodes into one kernel. An op tcc does
+ * or more kernels (the "fuse" pass merges them afterwards). An op tcc does
  * not lower is an error naming the op and the node ("unsupported op 'X'"), never a wrong
  * answer. */
 #ifndef TCC_PASSES_LOWER_LOWER_H
@@ -9,13 +9,8 @@
 
 #include "ir/kernel/program.h"
 
-/* "fuse": put elementwise chains and epilogues into their producer's kernel. */
-struct tcc_lower_options {
-	int fuse;
-};
 
-__tcc_keep struct tcc_program *tcc_lower_model(__tcc_keep struct tcc_model *m,
-					       __tcc_null const struct tcc_lower_options *opts);
+__tcc_keep struct tcc_program *tcc_lower_model(__tcc_keep struct tcc_model *m);
 /* Whether tcc lowers this node (op, attributes and dtypes); when not, *why says what. */
 int tcc_lower_supported(__tcc_keep const struct tcc_node *n, const char **why);
 

@@ -15,7 +15,6 @@ struct lower {
 	struct tcc_model *m;
 	struct tcc_graph *g;
 	struct tcc_program *prog;
-	struct tcc_lower_options opts;
 	int64_t opset;
 	int mapcap, mapn;
 	struct tcc_value **mapv;

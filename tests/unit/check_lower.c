@@ -374,7 +374,7 @@ static struct tcc_model *parse(const char *text)
 static struct tcc_program *lower(const char *text)
 {
 	struct tcc_model *m = parse(text);
-	struct tcc_program *p = tcc_lower_model(m, NULL);
+	struct tcc_program *p = tcc_lower_model(m);
 
 	ck_assert_msg(p != NULL, "%s", tcc_diag_first_error(ctx->diag));
 	return p;
@@ -488,7 +488,7 @@ START_TEST(test_unsupported)
 				    "g (float[4] a) => (float[4] y) { y = Hardmax2(a) }\n");
 	const char *why = NULL;
 
-	ck_assert_ptr_null(tcc_lower_model(m, NULL));
+	ck_assert_ptr_null(tcc_lower_model(m));
 	ck_assert_ptr_nonnull(strstr(tcc_diag_first_error(ctx->diag),
 				     "error: unsupported op 'Hardmax2'"));
 	ck_assert_int_eq(tcc_lower_supported(m->graph->nodes[0], &why), 0);
@@ -581,7 +581,7 @@ static void sweep_one(struct sweep *sw, const char *dir, const char *name)
 			fprintf(sw->report, "BROKEN %s: %s\n", name, tcc_diag_first_error(c->diag));
 		goto out;
 	}
-	prog = tcc_lower_model(m, NULL);
+	prog = tcc_lower_model(m);
 	if (!prog) {
 		sw->unsupported++;
 		if (sw->report)

@@ -149,7 +149,7 @@ static void print_stats(const struct args *a, const struct tcc_compile_stats *s)
 {
 	printf("%s: %d kernels, arena %lld bytes\n", a->out, s->nkernels,
 	       (long long)s->arena_bytes);
-	printf("time: load %.3fs, passes %.3fs, lower %.3fs, llvm %.3fs, link %.3fs\n",
+	printf("time: load %.3fs, passes %.3fs, plan %.3fs, llvm %.3fs, link %.3fs\n",
 	       s->t_load, s->t_passes, s->t_lower, s->t_llvm, s->t_link);
 }
 

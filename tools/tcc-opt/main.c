@@ -252,6 +252,43 @@ static int wants_print_after(const struct options *o, const char *pass)
 	return 0;
 }
 
+/* Print prog's kernel IR (loops 0) or each kernel's loop AST from its schedule (loops 1). */
+static tcc_stat print_program(struct tcc_printer *p, const struct tcc_program *prog, int loops)
+{
+	if (!loops) {
+		tcc_program_print(p, prog);
+		return 0;
+	}
+	for (int i = 0; i < prog->nkernels; i++) {
+		const struct tcc_pkernel *pk = &prog->kernels[i];
+		struct tcc_poly *poly = tcc_poly_build(pk->kernel);
+		tcc_stat r;
+
+		if (!poly)
+			return -1;
+		tcc_printer_fmt(p, "# kernel %s\n", pk->kernel->name);
+		r = pk->schedule ? tcc_poly_set_schedule_str(poly, pk->schedule) : 0;
+		if (r == 0)
+			r = tcc_poly_print_ast(poly, p, NULL);
+		tcc_poly_free(poly);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The IR at m's current level: the graph, or once lowered the program (its memory planned
+ * again, as kernel passes change buffers) as kernel IR or, with "loops", loop ASTs. */
+static tcc_stat print_ir(struct tcc_printer *p, struct tcc_model *m,
+			 const struct tcc_print_options *po, int loops)
+{
+	if (!m->program)
+		return tcc_print_model(p, m, po);
+	if (tcc_program_plan_memory(m->program) < 0)
+		return -1;
+	return print_program(p, m->program, loops);
+}
+
 /* State of the after-pass hook: the options and whether a dump failed. */
 struct hook_state {
 	const struct options *o;
@@ -270,7 +307,7 @@ static int after_pass(const char *pass, struct tcc_model *m, void *user)
 	if (!p)
 		return hs->failed = 1;
 	tcc_printer_fmt(p, "# -----// IR after %s //----- #\n", pass);
-	if (tcc_print_model(p, m, &po) < 0 || tcc_printer_failed(p))
+	if (print_ir(p, m, &po, hs->o->emit == EMIT_LOOPS) < 0 || tcc_printer_failed(p))
 		hs->failed = 1;
 	tcc_printer_free(p);
 	return hs->failed;
@@ -384,33 +421,10 @@ static tcc_stat emit_onnx(const struct options *o, struct tcc_model *m)
 	return close_output(m->ctx, o->out, f, r);
 }
 
-/* Print prog's kernel IR (loops 0) or each kernel's loop AST (loops 1) to p. */
-static tcc_stat print_program(struct tcc_printer *p, const struct tcc_program *prog, int loops)
-{
-	if (!loops) {
-		tcc_program_print(p, prog);
-		return 0;
-	}
-	for (int i = 0; i < prog->nkernels; i++) {
-		const struct tcc_kernel *k = prog->kernels[i].kernel;
-		struct tcc_poly *poly = tcc_poly_build(k);
-		tcc_stat r;
-
-		if (!poly)
-			return -1;
-		tcc_printer_fmt(p, "# kernel %s\n", k->name);
-		r = tcc_poly_print_ast(poly, p, NULL);
-		tcc_poly_free(poly);
-		if (r < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Lower the model, plan its memory and print the program (--emit=kernels|loops). */
 static tcc_stat emit_lowered(const struct options *o, struct tcc_model *m)
 {
-	struct tcc_program *prog = tcc_lower_model(m, NULL);
+	struct tcc_program *prog = m->program ? m->program : tcc_lower_model(m);
 	struct tcc_printer *p;
 	FILE *f;
 	tcc_stat r;
@@ -461,7 +475,7 @@ static tcc_stat run_model(const struct options *o, struct tcc_ctx *ctx,
 	}
 	switch (o->emit) {
 	case EMIT_TEXT:
-		r = emit_text(o, m);
+		r = m->program ? emit_lowered(o, m) : emit_text(o, m);
 		break;
 	case EMIT_ONNX:
 		r = emit_onnx(o, m);
