@@ -110,7 +110,10 @@ tcc_stat tcc_infer_gemm(struct tcc_infer *inf)
 	return gemm_bias(inf, t);
 }
 
-/* ---- Einsum (explicit or implicit output; an ellipsis gives an unknown shape) ---- */
+/* ---- Einsum (explicit or implicit output; "..." broadcasts right-aligned across the
+ * operands and leads an implicit output) ---- */
+
+#define EINSUM_MAXELL 64
 
 static int letter(char c)
 {
@@ -121,22 +124,65 @@ static int letter(char c)
 	return -1;
 }
 
-/* Record the dims of the terms; count[l] counts uses of letter l. */
+/* The letters of [p, end) up to a ','. */
+static int32_t einsum_letters(const char *p, const char *end)
+{
+	int32_t n = 0;
+
+	for (; p < end && *p != ','; p++)
+		n += letter(*p) >= 0;
+	return n;
+}
+
+/* At "...", p: the ellipsis dims of input "in" (type t) into edims, numbered from the right;
+ * *nell is their largest count, -1 once some input's rank is unknown. Advances *k past them. */
+static tcc_stat einsum_dots(struct tcc_infer *inf, const char *p, const char *end, int in,
+			    const struct tcc_type *t, int32_t nl, struct tcc_dim *edims,
+			    int *nell, int32_t *k)
+{
+	int32_t ne;
+
+	if (end - p < 3 || p[1] != '.' || p[2] != '.')
+		return tcc_infer_error(inf, "misplaced '.' in the equation");
+	if (!t || t->rank < 0) {
+		*nell = -1;
+		return 0;
+	}
+	ne = t->rank - nl;
+	if (ne < 0 || ne > EINSUM_MAXELL)
+		return tcc_infer_error(inf, "term %d has %d letters but input rank %d", in,
+				       (int)nl, (int)t->rank);
+	for (int32_t j = 0; j < ne; j++)
+		if (tcc_infer_bcast_dim(inf, &edims[ne - 1 - j], t->dims[*k + j], *k + j, in, in) < 0)
+			return -1;
+	if (*nell >= 0 && ne > *nell)
+		*nell = ne;
+	*k += ne;
+	return 0;
+}
+
+/* Record the dims of the terms; count[l] counts uses of letter l; the ellipsis into
+ * edims / *nell (see einsum_dots). */
 static tcc_stat einsum_terms(struct tcc_infer *inf, const char *eq, const char *end,
-			     struct tcc_dim *dims, int *count)
+			     struct tcc_dim *dims, int *count, struct tcc_dim *edims, int *nell)
 {
 	int in = 0;
 
 	/* every term counts, empty ones too ("->" over one scalar) */
 	for (const char *p = eq;; in++) {
 		const struct tcc_type *t = tcc_infer_in(inf, in);
-		int32_t k = 0;
+		int32_t k = 0, nl = einsum_letters(p, end);
+		int dots = 0;
 
-		for (; p < end && *p != ','; p++, k++) {
+		for (; p < end && *p != ','; p++) {
 			int l = letter(*p);
 
-			if (*p == ' ') {
-				k--;
+			if (*p == ' ')
+				continue;
+			if (*p == '.') {
+				if (dots++ || einsum_dots(inf, p, end, in, t, nl, edims, nell, &k) < 0)
+					return dots > 1 ? tcc_infer_error(inf, "two '...' in a term") : -1;
+				p += 2;
 				continue;
 			}
 			if (l < 0)
@@ -145,6 +191,7 @@ static tcc_stat einsum_terms(struct tcc_infer *inf, const char *eq, const char *
 			if (t && t->rank >= 0 && k < t->rank &&
 			    tcc_infer_bcast_dim(inf, &dims[l], t->dims[k], k, in, in) < 0)
 				return -1;
+			k++;
 		}
 		if (t && t->rank >= 0 && k != t->rank)
 			return tcc_infer_error(inf, "term %d has %d letters but input rank %d", in,
@@ -161,42 +208,84 @@ static tcc_stat einsum_terms(struct tcc_infer *inf, const char *eq, const char *
 	return 0;
 }
 
-tcc_stat tcc_infer_einsum(struct tcc_infer *inf)
+/* The explicit output "out": its dims into t (NULL: only count them); the rank or -1. */
+static int32_t einsum_out(struct tcc_infer *inf, const char *out, const struct tcc_dim *dims,
+			  const int *count, const struct tcc_dim *edims, int nell,
+			  struct tcc_type *t)
 {
-	const char *eq = tcc_node_attr_string(inf->n, "equation", NULL);
-	const char *arrow, *out;
-	struct tcc_dim dims[52];
-	int count[52] = { 0 }, elem = tcc_infer_in_elem(inf, 0), rank = 0;
-	struct tcc_type *t;
+	int32_t r = 0;
 
-	if (!eq)
-		return tcc_infer_error(inf, "missing attribute 'equation'");
-	if (strstr(eq, "..."))
-		return tcc_infer_out(inf, 0, elem, -1) ? 0 : -1;
-	for (int l = 0; l < 52; l++)
-		dims[l] = tcc_dim_known(1);
-	arrow = strstr(eq, "->");
-	if (einsum_terms(inf, eq, arrow ? arrow : eq + strlen(eq), dims, count) < 0)
-		return -1;
-	out = arrow ? arrow + 2 : NULL;
-	for (int l = 0; l < 52; l++)
-		rank += out ? (strchr(out, l < 26 ? 'a' + l : 'A' + l - 26) != NULL) : count[l] == 1;
-	if (!(t = tcc_infer_out(inf, 0, elem, rank)))
-		return -1;
-	rank = 0;
-	for (const char *p = out; p && *p; p++) {
+	for (const char *p = out; *p; p++) {
 		int l = letter(*p);
 
 		if (*p == ' ')
 			continue;
+		if (!strncmp(p, "...", 3)) {
+			for (int j = nell - 1; j >= 0; j--, r++)
+				if (t)
+					t->dims[r] = edims[j];
+			p += 2;
+			continue;
+		}
 		if (l < 0 || !count[l])
 			return tcc_infer_error(inf, "output letter '%c' is not in an input", *p);
-		if (rank < t->rank)
-			t->dims[rank++] = dims[l];
+		if (t)
+			t->dims[r] = dims[l];
+		r++;
 	}
-	for (int l = 0; !out && l < 52; l++)
-		if (count[l] == 1)
-			t->dims[rank++] = dims[l];
+	return r;
+}
+
+/* The implicit output: the ellipsis, then the letters used once in ASCII order (as numpy:
+ * upper case first). */
+static int32_t einsum_implicit(const struct tcc_dim *dims, const int *count,
+			       const struct tcc_dim *edims, int nell, struct tcc_type *t)
+{
+	int32_t r = 0;
+
+	for (int j = nell - 1; j >= 0; j--, r++)
+		if (t)
+			t->dims[r] = edims[j];
+	for (int i = 0; i < 52; i++) {
+		int l = (i + 26) % 52;
+
+		if (count[l] == 1) {
+			if (t)
+				t->dims[r] = dims[l];
+			r++;
+		}
+	}
+	return r;
+}
+
+tcc_stat tcc_infer_einsum(struct tcc_infer *inf)
+{
+	const char *eq = tcc_node_attr_string(inf->n, "equation", NULL);
+	const char *arrow, *out;
+	struct tcc_dim dims[52], edims[EINSUM_MAXELL];
+	int count[52] = { 0 }, elem = tcc_infer_in_elem(inf, 0), nell = 0;
+	int32_t rank;
+	struct tcc_type *t;
+
+	if (!eq)
+		return tcc_infer_error(inf, "missing attribute 'equation'");
+	for (int l = 0; l < 52; l++)
+		dims[l] = tcc_dim_known(1);
+	for (int j = 0; j < EINSUM_MAXELL; j++)
+		edims[j] = tcc_dim_known(1);
+	arrow = strstr(eq, "->");
+	if (einsum_terms(inf, eq, arrow ? arrow : eq + strlen(eq), dims, count, edims, &nell) < 0)
+		return -1;
+	if (nell < 0)
+		return tcc_infer_out(inf, 0, elem, -1) ? 0 : -1;
+	out = arrow ? arrow + 2 : NULL;
+	rank = out ? einsum_out(inf, out, dims, count, edims, nell, NULL) :
+		     einsum_implicit(dims, count, edims, nell, NULL);
+	if (rank < 0 || !(t = tcc_infer_out(inf, 0, elem, rank)))
+		return -1;
+	if (out)
+		return einsum_out(inf, out, dims, count, edims, nell, t) < 0 ? -1 : 0;
+	einsum_implicit(dims, count, edims, nell, t);
 	return 0;
 }
 

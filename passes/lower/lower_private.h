@@ -144,4 +144,8 @@ kexpr *lower_window_pos(struct lk *lk, struct tcc_kstmt *s, const struct lower_w
 /* The current lowering (for tcc_lower_supported called outside tcc_lower_model, NULL). */
 int64_t lower_node_opset(const struct lower *L);
 
+/* Resize and Upsample (lower_resize.c), listed in lower_misc.c's family table. */
+tcc_stat lower_resize(struct lower *L, struct tcc_node *n);
+const char *lower_resize_check(struct lower *L, const struct tcc_node *n);
+
 #endif
