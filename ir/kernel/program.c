@@ -88,6 +88,96 @@ tcc_stat tcc_program_add_kernel(__tcc_keep struct tcc_program *prog,
 	return 0;
 }
 
+tcc_stat tcc_program_set_kernel(__tcc_keep struct tcc_program *prog, int i,
+				__tcc_keep struct tcc_kernel *k, const int *bind)
+{
+	struct tcc_pkernel *pk = &prog->kernels[i];
+	int *nb = tcc_arena_memdup(prog->ctx->arena, bind,
+				   (size_t)(k->nbufs ? k->nbufs : 1) * sizeof(int));
+
+	if (!nb)
+		return tcc_ctx_oom(prog->ctx, pk->loc);
+	pk->kernel = k;
+	pk->bind = nb;
+	pk->schedule = NULL;
+	return 0;
+}
+
+void tcc_program_remove_kernel(__tcc_keep struct tcc_program *prog, int i)
+{
+	memmove(&prog->kernels[i], &prog->kernels[i + 1],
+		(size_t)(prog->nkernels - i - 1) * sizeof(*prog->kernels));
+	prog->nkernels--;
+}
+
+int tcc_program_remove_unused_bufs(__tcc_keep struct tcc_program *prog)
+{
+	int n = prog->nbufs, kept = 0;
+	int *renum = malloc((size_t)(n ? n : 1) * sizeof(int));
+
+	if (!renum)
+		return tcc_ctx_oom(prog->ctx, (struct tcc_loc){ .file = "<program>" });
+	for (int b = 0; b < n; b++)
+		renum[b] = prog->bufs[b]->role == TCC_PBUF_INPUT ||
+			   prog->bufs[b]->role == TCC_PBUF_OUTPUT;
+	for (int k = 0; k < prog->nkernels; k++)
+		for (int i = 0; i < prog->kernels[k].kernel->nbufs; i++)
+			renum[prog->kernels[k].bind[i]] = 1;
+	for (int b = 0; b < n; b++) {
+		int keep = renum[b];
+
+		renum[b] = keep ? kept : -1;
+		if (keep)
+			prog->bufs[kept++] = prog->bufs[b];
+	}
+	prog->nbufs = kept;
+	for (int k = 0; k < prog->nkernels; k++)
+		for (int i = 0; i < prog->kernels[k].kernel->nbufs; i++)
+			prog->kernels[k].bind[i] = renum[prog->kernels[k].bind[i]];
+	free(renum);
+	return n - kept;
+}
+
+/* ---- buffer uses ---- */
+
+static int expr_reads(const struct tcc_kexpr *e, const struct tcc_pkernel *pk, int pb)
+{
+	if (!e)
+		return 0;
+	if (e->op == TCC_KOP_LOAD && pk->bind[e->u.buf->index] == pb)
+		return 1;
+	for (int i = 0; i < e->nargs; i++)
+		if (expr_reads(e->args[i], pk, pb))
+			return 1;
+	return 0;
+}
+
+int tcc_pkernel_access(__tcc_keep const struct tcc_pkernel *pk, int pb)
+{
+	const struct tcc_kernel *k = pk->kernel;
+	int acc = 0, bound = 0;
+
+	for (int i = 0; i < k->nbufs; i++)
+		bound |= pk->bind[i] == pb;
+	for (int j = 0; bound && j < k->nstmts; j++) {
+		const struct tcc_kstmt *s = k->stmts[j];
+
+		if (pk->bind[s->target->u.buf->index] == pb) {
+			acc |= TCC_PACC_WRITE;
+			if (s->update != TCC_KUPD_ASSIGN)
+				acc |= TCC_PACC_READ;
+			for (int a = 0; a < s->target->nargs; a++)
+				if (expr_reads(s->target->args[a], pk, pb))
+					acc |= TCC_PACC_READ;
+		} else if (expr_reads(s->target, pk, pb)) {
+			acc |= TCC_PACC_READ;
+		}
+		if (expr_reads(s->rhs, pk, pb))
+			acc |= TCC_PACC_READ;
+	}
+	return acc;
+}
+
 /* ---- memory planning ---- */
 
 /* A live block of the arena. */

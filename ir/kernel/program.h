@@ -56,6 +56,21 @@ __tcc_keep struct tcc_pbuf *tcc_program_add_buf(__tcc_keep struct tcc_program *p
 /* Append a kernel; "bind" (k->nbufs entries) is copied. */
 tcc_stat tcc_program_add_kernel(__tcc_keep struct tcc_program *prog,
 				__tcc_keep struct tcc_kernel *k, const int *bind, struct tcc_loc loc);
+/* Replace kernel "i" by "k" with bindings "bind" (k->nbufs entries, copied); its schedule is
+ * reset to the initial one. */
+tcc_stat tcc_program_set_kernel(__tcc_keep struct tcc_program *prog, int i,
+				__tcc_keep struct tcc_kernel *k, const int *bind);
+/* Drop kernel "i" (later kernels move down by one). Its buffers stay (see below). */
+void tcc_program_remove_kernel(__tcc_keep struct tcc_program *prog, int i);
+/* Drop every temporary and constant buffer no kernel binds any more and renumber the
+ * bindings; inputs and outputs (the signature) stay. Returns how many went. */
+int tcc_program_remove_unused_bufs(__tcc_keep struct tcc_program *prog);
+
+/* How kernel "pk" uses program buffer "pb": TCC_PACC_READ when a statement loads it (a
+ * non-`=` update reads its target too), TCC_PACC_WRITE when a statement targets it. */
+enum { TCC_PACC_READ = 1, TCC_PACC_WRITE = 2 };
+int tcc_pkernel_access(__tcc_keep const struct tcc_pkernel *pk, int pb);
+
 /* Place temporaries in the arena by lifetime (reusing space of dead ones); sets offsets and
  * arena_size. */
 tcc_stat tcc_program_plan_memory(__tcc_keep struct tcc_program *prog);
