@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "codegen/compile.h"
+#include "codegen/weights.h"
 #include "frontend/load.h"
 #include "ir/graph/verify.h"
 #include "passes/lower/lower.h"
@@ -78,16 +79,71 @@ static tcc_stat make_temp_dir(struct tcc_ctx *ctx, char *buf, size_t size)
 	return -1;
 }
 
+/* "dir/m.so" → "dir/m.weights" in buf; the file name alone in the arena ("*name"). */
+static tcc_stat weights_path(struct tcc_program *prog, const char *so_path, char *buf,
+			     size_t size, const char **name)
+{
+	const char *slash = strrchr(so_path, '/'), *stem = path_stem(prog->ctx, so_path);
+	int n = snprintf(buf, size, "%.*s%s.weights", slash ? (int)(slash - so_path + 1) : 0,
+			 so_path, stem ? stem : "");
+
+	*name = stem ? tcc_arena_strdup(prog->ctx->arena, buf + (slash ? slash - so_path + 1 : 0))
+		     : NULL;
+	if (!*name)
+		return tcc_ctx_oom(prog->ctx, (struct tcc_loc){ .file = so_path });
+	if (n < 0 || (size_t)n >= size) {
+		tcc_diag_error(prog->ctx->diag, (struct tcc_loc){ .file = so_path },
+			       "weights file path too long");
+		return -1;
+	}
+	return 0;
+}
+
+/* The per-constant threshold of o->weights (-1: embed everything). */
+static int64_t weights_threshold(const struct tcc_program *prog,
+				 const struct tcc_compile_options *o, int64_t *total)
+{
+	*total = 0;
+	for (int i = 0; i < prog->nbufs; i++)
+		if (prog->bufs[i]->role == TCC_PBUF_CONST)
+			*total += prog->bufs[i]->nbytes;
+	switch (o->weights) {
+	case TCC_WEIGHTS_EXTERNAL:
+		return o->weights_above < 0 ? 0 : o->weights_above;
+	case TCC_WEIGHTS_EMBED:
+		return -1;
+	default:
+		return *total > TCC_WEIGHTS_AUTO_TOTAL ? TCC_WEIGHTS_AUTO_ABOVE : -1;
+	}
+}
+
+/* Which constants go external, and where the file goes ("path"). */
+static tcc_stat plan_weights(struct tcc_program *prog, const struct tcc_compile_options *o,
+			     const char *so_path, struct tcc_weights *w, char *path, size_t size,
+			     struct tcc_compile_stats *stats)
+{
+	int64_t above = weights_threshold(prog, o, &stats->const_bytes);
+
+	if (tcc_weights_plan(prog, above, w) < 0)
+		return -1;
+	stats->nweights = w->count;
+	stats->weights_bytes = w->bytes;
+	stats->weights_file_bytes = (int64_t)w->file_size;
+	if (!w->count)
+		return 0;
+	return weights_path(prog, so_path, path, size, &w->file_name);
+}
+
 /* Program → object file "obj" (and "emit_ll" when asked). */
 static tcc_stat emit_object(struct tcc_program *prog, const struct tcc_compile_options *o,
-			    const char *obj)
+			    const struct tcc_weights *w, const char *obj)
 {
 	struct tcc_llvm *cg = tcc_llvm_new(prog->ctx, prog->name, &o->target);
 	tcc_stat st = -1;
 
 	if (!cg)
 		return -1;
-	if (tcc_llvm_add_program(cg, prog) < 0 || tcc_llvm_optimize(cg) < 0)
+	if (tcc_llvm_add_program_weights(cg, prog, w) < 0 || tcc_llvm_optimize(cg) < 0)
 		goto out;
 	if (o->emit_ll && tcc_llvm_write_ir(cg, o->emit_ll) < 0)
 		goto out;
@@ -97,30 +153,41 @@ out:
 	return st;
 }
 
-/* Object → .so (+ header), in a temporary directory unless o->keep_dir is set. */
+/* Object → .so (+ weights file, + header), in a temporary directory unless o->keep_dir is
+ * set. */
 static tcc_stat build_so(struct tcc_program *prog, const struct tcc_compile_options *o,
 			 const char *so_path, struct tcc_compile_stats *stats)
 {
-	char dir[4096], obj[4200];
+	char dir[4096], obj[4200], wpath[4200];
+	struct tcc_weights w = { 0 };
 	double t0 = now();
 	tcc_stat st = -1;
 
+	if (plan_weights(prog, o, so_path, &w, wpath, sizeof(wpath), stats) < 0) {
+		tcc_weights_fini(&w);
+		return -1;
+	}
 	if (o->keep_dir)
 		snprintf(dir, sizeof(dir), "%s", o->keep_dir);
-	else if (make_temp_dir(prog->ctx, dir, sizeof(dir)) < 0)
+	else if (make_temp_dir(prog->ctx, dir, sizeof(dir)) < 0) {
+		tcc_weights_fini(&w);
 		return -1;
+	}
 	snprintf(obj, sizeof(obj), "%s/%s.o", dir, path_stem(prog->ctx, so_path));
-	if (emit_object(prog, o, obj) < 0)
+	if (emit_object(prog, o, &w, obj) < 0)
 		goto out;
 	stats->t_llvm = now() - t0;
 	t0 = now();
 	if (tcc_link_shared(prog->ctx, obj, so_path) < 0)
 		goto out;
+	if (w.count && tcc_weights_write(prog, &w, wpath) < 0)
+		goto out;
 	stats->t_link = now() - t0;
-	if (o->h_path && tcc_write_header(prog, o->h_path) < 0)
+	if (o->h_path && tcc_write_header_weights(prog, o->h_path, &w) < 0)
 		goto out;
 	st = 0;
 out:
+	tcc_weights_fini(&w);
 	if (!o->keep_dir) {
 		unlink(obj);
 		rmdir(dir);

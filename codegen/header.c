@@ -8,6 +8,7 @@
 
 #include "codegen/codegen.h"
 #include "codegen/names.h"
+#include "codegen/weights.h"
 #include "support/printer.h"
 
 void tcc_c_ident(char *buf, size_t size, const char *s, const char *dflt)
@@ -194,8 +195,24 @@ static tcc_stat collect_io(const struct tcc_program *prog, const char *h_path,
 	return 0;
 }
 
+/* The weights file macros and the rule that keeps it beside the .so. */
+static void print_weights(struct tcc_printer *p, const char *up, const struct tcc_weights *w)
+{
+	if (!w || !w->count)
+		return;
+	tcc_printer_fmt(p, "/* %d constant%s (%lld bytes) %s not in the shared object but in the\n"
+			   " * weights file %s_WEIGHTS_FILE, which must stay in the same directory as\n"
+			   " * the .so (and be the file written with it: its size and checksum are\n"
+			   " * checked when the model instance is created, on the first call). */\n",
+			w->count, w->count == 1 ? "" : "s", (long long)w->bytes,
+			w->count == 1 ? "is" : "are", up);
+	tcc_printer_fmt(p, "#define %s_WEIGHTS_FILE \"%s\"\n#define %s_WEIGHTS_BYTES %llu\n\n",
+			up, w->file_name, up, (unsigned long long)w->file_size);
+}
+
 static void print_header(struct tcc_printer *p, const struct tcc_program *prog,
-			 const struct tcc_pbuf **io, char (*names)[TCC_IDENT_MAX])
+			 const struct tcc_pbuf **io, char (*names)[TCC_IDENT_MAX],
+			 const struct tcc_weights *w)
 {
 	char id[TCC_IDENT_MAX], up[TCC_IDENT_MAX], entry[TCC_IDENT_MAX + 8];
 	int n = prog->ninputs + prog->noutputs;
@@ -210,6 +227,7 @@ static void print_header(struct tcc_printer *p, const struct tcc_program *prog,
 	tcc_printer_fmt(p, "#define %s_NUM_INPUTS %d\n#define %s_NUM_OUTPUTS %d\n", up,
 			prog->ninputs, up, prog->noutputs);
 	tcc_printer_fmt(p, "#define %s_ARENA_BYTES %lld\n\n", up, (long long)prog->arena_size);
+	print_weights(p, up, w);
 	for (int i = 0; i < n; i++) {
 		int out = i >= prog->ninputs;
 
@@ -231,6 +249,12 @@ static void print_header(struct tcc_printer *p, const struct tcc_program *prog,
 }
 
 tcc_stat tcc_write_header(__tcc_keep const struct tcc_program *prog, const char *h_path)
+{
+	return tcc_write_header_weights(prog, h_path, NULL);
+}
+
+tcc_stat tcc_write_header_weights(__tcc_keep const struct tcc_program *prog, const char *h_path,
+				  __tcc_null const struct tcc_weights *w)
 {
 	size_t n = (size_t)(prog->ninputs + prog->noutputs) + 1;
 	const struct tcc_pbuf **io = calloc(n, sizeof(*io));
@@ -254,7 +278,7 @@ tcc_stat tcc_write_header(__tcc_keep const struct tcc_program *prog, const char 
 	}
 	p = tcc_printer_to_file(f);
 	if (p)
-		print_header(p, prog, io, names);
+		print_header(p, prog, io, names, w);
 	bad = !p || tcc_printer_failed(p);
 	tcc_printer_free(p);
 	bad |= fclose(f) != 0;

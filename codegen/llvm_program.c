@@ -14,15 +14,19 @@
 #include "codegen/llvm_private.h"
 #include "codegen/names.h"
 #include "codegen/rt_abi.h"
+#include "codegen/weights.h"
 #include "ir/kernel/poly.h"
 
 /* The state of one tcc_llvm_add_program: "t_*" are the mirrored ABI types, "consts" the
  * global of each CONST buffer (by program buffer index), "in_shapes"/"out_shapes" the shape
  * global of each input/output (by io_index; NULL for rank 0), "kfns" each kernel's function,
- * "run" the run function and "desc" the descriptor. All arrays are malloc'ed. */
+ * "run" the run function and "desc" the descriptor. All arrays are malloc'ed. "w" is the
+ * external weights layout (borrowed; NULL: everything embedded): a CONST buffer with
+ * w->offset[i] >= 0 has no global and is read at that offset from exec->weights. */
 struct pgen {
 	struct tcc_llvm *cg;
 	struct tcc_program *prog;
+	const struct tcc_weights *w;
 	LLVMTypeRef t_exec, t_tdesc, t_mdesc, t_tensor;
 	LLVMValueRef *consts, *in_shapes, *out_shapes, *kfns;
 	LLVMValueRef run, desc;
@@ -40,24 +44,28 @@ static LLVMTypeRef named_struct(struct tcc_llvm *cg, const char *name, LLVMTypeR
 	return t;
 }
 
+/* Fields of struct tcc_rt_exec: the arena and the weights data section. */
+#define EXEC_ARENA 2
+#define EXEC_WEIGHTS 8
+/* Fields of struct tcc_rt_model_desc. */
+#define MDESC_FIELDS 14
+
 /* struct tcc_rt_exec, tcc_rt_tensor_desc, tcc_rt_model_desc and tcc_tensor, field by field. */
 static void make_types(struct pgen *g)
 {
 	struct tcc_llvm *cg = g->cg;
 	LLVMTypeRef i32 = cg->t_i32, i64 = cg->t_i64, p = cg->t_ptr;
-	LLVMTypeRef exec[] = { i32, i32, p, i64, p, p, p, p };
+	LLVMTypeRef exec[] = { i32, i32, p, i64, p, p, p, p, p };
 	LLVMTypeRef tdesc[] = { p, i32, i32, p };
-	LLVMTypeRef mdesc[] = { i32, i32, p, i32, i32, p, p, i64, i64, i32, p };
+	LLVMTypeRef mdesc[] = { i32, i32, p, i32, i32, p, p, i64, i64, i32, p, p, i64, i64 };
 	LLVMTypeRef tensor[] = { p, p, i32, i32 };
 
-	g->t_exec = named_struct(cg, "struct.tcc_rt_exec", exec, 8);
+	g->t_exec = named_struct(cg, "struct.tcc_rt_exec", exec, 9);
 	g->t_tdesc = named_struct(cg, "struct.tcc_rt_tensor_desc", tdesc, 4);
-	g->t_mdesc = named_struct(cg, "struct.tcc_rt_model_desc", mdesc, 11);
+	g->t_mdesc = named_struct(cg, "struct.tcc_rt_model_desc", mdesc, MDESC_FIELDS);
 	g->t_tensor = named_struct(cg, "struct.tcc_tensor", tensor, 4);
 }
 
-/* Field of struct tcc_rt_exec that holds the arena pointer. */
-#define EXEC_ARENA 2
 
 /* LLVM struct "t" has the host C layout given by "off"/"n"/"size". */
 static int same_layout(struct tcc_llvm *cg, LLVMTypeRef t, const size_t *off, unsigned n,
@@ -131,10 +139,16 @@ static LLVMValueRef const_global(struct pgen *g, const struct tcc_pbuf *b, int i
 	return private_const(g->cg, name, init, 64);
 }
 
+/* CONST buffer "i" lives in the weights file. */
+static int is_external(const struct pgen *g, int i)
+{
+	return g->w && g->w->count && g->w->offset[i] >= 0;
+}
+
 static tcc_stat add_consts(struct pgen *g)
 {
 	for (int i = 0; i < g->prog->nbufs; i++) {
-		if (g->prog->bufs[i]->role != TCC_PBUF_CONST)
+		if (g->prog->bufs[i]->role != TCC_PBUF_CONST || is_external(g, i))
 			continue;
 		g->consts[i] = const_global(g, g->prog->bufs[i], i);
 		if (!g->consts[i])
@@ -216,10 +230,14 @@ static tcc_stat add_kernel(struct pgen *g, int n)
 static void buffer_ptrs(struct pgen *g, LLVMValueRef *ptrs)
 {
 	struct tcc_llvm *cg = g->cg;
-	LLVMValueRef ex = LLVMGetParam(g->run, 0), arena, slot, off;
+	LLVMValueRef ex = LLVMGetParam(g->run, 0), arena, slot, off, wts = NULL;
 
 	slot = LLVMBuildStructGEP2(cg->b, g->t_exec, ex, EXEC_ARENA, "arena.addr");
 	arena = LLVMBuildLoad2(cg->b, cg->t_ptr, slot, "arena");
+	if (g->w && g->w->count) {
+		slot = LLVMBuildStructGEP2(cg->b, g->t_exec, ex, EXEC_WEIGHTS, "weights.addr");
+		wts = LLVMBuildLoad2(cg->b, cg->t_ptr, slot, "weights");
+	}
 	for (int i = 0; i < g->prog->nbufs; i++) {
 		const struct tcc_pbuf *b = g->prog->bufs[i];
 		LLVMValueRef io;
@@ -233,7 +251,12 @@ static void buffer_ptrs(struct pgen *g, LLVMValueRef *ptrs)
 			ptrs[i] = LLVMBuildLoad2(cg->b, cg->t_ptr, slot, b->name);
 			break;
 		case TCC_PBUF_CONST:
-			ptrs[i] = g->consts[i];
+			if (!is_external(g, i)) {
+				ptrs[i] = g->consts[i];
+				break;
+			}
+			off = LLVMConstInt(cg->t_i64, (unsigned long long)g->w->offset[i], 0);
+			ptrs[i] = LLVMBuildInBoundsGEP2(cg->b, cg->t_i8, wts, &off, 1, b->name);
 			break;
 		case TCC_PBUF_TEMP:
 			off = LLVMConstInt(cg->t_i64, (unsigned long long)b->offset, 0);
@@ -348,7 +371,8 @@ out:
 static tcc_stat add_desc(struct pgen *g)
 {
 	struct tcc_llvm *cg = g->cg;
-	LLVMValueRef f[11], ins, outs;
+	const struct tcc_weights *w = g->w && g->w->count ? g->w : NULL;
+	LLVMValueRef f[MDESC_FIELDS], ins, outs;
 
 	ins = tensor_descs(g, 0, g->in_shapes);
 	outs = ins ? tensor_descs(g, 1, g->out_shapes) : NULL;
@@ -365,8 +389,11 @@ static tcc_stat add_desc(struct pgen *g)
 	f[8] = LLVMConstInt(cg->t_i64, 64, 0);
 	f[9] = LLVMConstInt(cg->t_i32, 0, 0);
 	f[10] = g->run;
+	f[11] = w ? cstring(cg, "tcc_weights_file", w->file_name) : LLVMConstNull(cg->t_ptr);
+	f[12] = LLVMConstInt(cg->t_i64, w ? w->file_size : 0, 0);
+	f[13] = LLVMConstInt(cg->t_i64, w ? w->hash : 0, 0);
 	g->desc = LLVMAddGlobal(cg->mod, g->t_mdesc, tcc_rt_abi.desc_symbol);
-	LLVMSetInitializer(g->desc, LLVMConstNamedStruct(g->t_mdesc, f, 11));
+	LLVMSetInitializer(g->desc, LLVMConstNamedStruct(g->t_mdesc, f, MDESC_FIELDS));
 	LLVMSetGlobalConstant(g->desc, 1);
 	LLVMSetAlignment(g->desc, 8);
 	return 0;
@@ -550,7 +577,14 @@ static void pgen_free(struct pgen *g)
 
 tcc_stat tcc_llvm_add_program(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_program *prog)
 {
-	struct pgen g = { .cg = cg, .prog = prog };
+	return tcc_llvm_add_program_weights(cg, prog, NULL);
+}
+
+tcc_stat tcc_llvm_add_program_weights(__tcc_keep struct tcc_llvm *cg,
+				      __tcc_keep struct tcc_program *prog,
+				      __tcc_null const struct tcc_weights *w)
+{
+	struct pgen g = { .cg = cg, .prog = prog, .w = w };
 	tcc_stat st = -1;
 
 	g.consts = calloc((size_t)prog->nbufs + 1, sizeof(*g.consts));

@@ -8,7 +8,7 @@
 static const size_t exec_off[] = {
 	OFF(tcc_rt_exec, abi_version), OFF(tcc_rt_exec, num_threads), OFF(tcc_rt_exec, arena),
 	OFF(tcc_rt_exec, arena_size), OFF(tcc_rt_exec, inputs), OFF(tcc_rt_exec, outputs),
-	OFF(tcc_rt_exec, parallel_for), OFF(tcc_rt_exec, pool),
+	OFF(tcc_rt_exec, parallel_for), OFF(tcc_rt_exec, pool), OFF(tcc_rt_exec, weights),
 };
 static const size_t tdesc_off[] = {
 	OFF(tcc_rt_tensor_desc, name), OFF(tcc_rt_tensor_desc, dtype),
@@ -20,7 +20,8 @@ static const size_t mdesc_off[] = {
 	OFF(tcc_rt_model_desc, num_outputs), OFF(tcc_rt_model_desc, inputs),
 	OFF(tcc_rt_model_desc, outputs), OFF(tcc_rt_model_desc, arena_size),
 	OFF(tcc_rt_model_desc, arena_align), OFF(tcc_rt_model_desc, default_threads),
-	OFF(tcc_rt_model_desc, run),
+	OFF(tcc_rt_model_desc, run), OFF(tcc_rt_model_desc, weights_file),
+	OFF(tcc_rt_model_desc, weights_size), OFF(tcc_rt_model_desc, weights_hash),
 };
 static const size_t tensor_off[] = {
 	OFF(tcc_tensor, data), OFF(tcc_tensor, shape), OFF(tcc_tensor, rank),

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rt_private.h"
+#include "rt_weights.h"
 
 #define TCC_RT_MAX_RANK 64
 
@@ -73,6 +74,12 @@ int tcc_rt_check_desc(const struct tcc_rt_model_desc *desc, const char *what, ch
 		return tcc_rt_fmt(err, errlen, TCC_RT_ERR_BAD_DESC,
 				  "%s: malformed descriptor: default_threads %d", what,
 				  (int)desc->default_threads);
+	if (desc->weights_file && (!desc->weights_file[0] ||
+				   desc->weights_size < TCC_RT_WEIGHTS_HEADER ||
+				   desc->weights_size > (uint64_t)SIZE_MAX))
+		return tcc_rt_fmt(err, errlen, TCC_RT_ERR_BAD_DESC,
+				  "%s: malformed descriptor: weights file '%s' of %llu bytes", what,
+				  desc->weights_file, (unsigned long long)desc->weights_size);
 	st = check_tensor_descs(desc->inputs, desc->num_inputs, "input", what, err, errlen);
 	if (st != TCC_RT_OK)
 		return st;

@@ -42,9 +42,10 @@ static int alloc_arena(tcc_model *model, char *err, size_t errlen)
 	return TCC_RT_OK;
 }
 
-/* Everything an instance owns but the shared object (which the caller hands over on success). */
-static int create(const struct tcc_rt_model_desc *desc, const char *what, tcc_model **out,
-		  char *err, size_t errlen)
+/* Everything an instance owns but the shared object (which the caller hands over on success):
+ * the weights file is "wpath", or found beside "so_path" / the descriptor's object. */
+static int create(const struct tcc_rt_model_desc *desc, const char *what, const char *wpath,
+		  const char *so_path, tcc_model **out, char *err, size_t errlen)
 {
 	struct tcc_rt_platform pf;
 	tcc_model *model;
@@ -77,6 +78,8 @@ static int create(const struct tcc_rt_model_desc *desc, const char *what, tcc_mo
 		}
 	}
 	st = alloc_arena(model, err, errlen);
+	if (st == TCC_RT_OK)
+		st = tcc_rt_weights_map(model, wpath, so_path, what, err, errlen);
 	if (st != TCC_RT_OK)
 		goto error;
 	tcc_rt_model_ok(model);
@@ -87,12 +90,28 @@ error:
 	return st;
 }
 
-int tcc_model_from_desc_ex(const struct tcc_rt_model_desc *desc, tcc_model **out, char *err,
-			   size_t errlen)
+int tcc_model_from_desc_weights_ex(const struct tcc_rt_model_desc *desc,
+				   const char *weights_path, tcc_model **out, char *err,
+				   size_t errlen)
 {
 	tcc_model *dummy;
 
-	return create(desc, "descriptor", out ? out : &dummy, err, errlen);
+	return create(desc, "descriptor", weights_path, NULL, out ? out : &dummy, err, errlen);
+}
+
+tcc_model *tcc_model_from_desc_weights(const struct tcc_rt_model_desc *desc,
+				       const char *weights_path, char *err, size_t errlen)
+{
+	tcc_model *model;
+
+	tcc_model_from_desc_weights_ex(desc, weights_path, &model, err, errlen);
+	return model;
+}
+
+int tcc_model_from_desc_ex(const struct tcc_rt_model_desc *desc, tcc_model **out, char *err,
+			   size_t errlen)
+{
+	return tcc_model_from_desc_weights_ex(desc, NULL, out, err, errlen);
 }
 
 tcc_model *tcc_model_from_desc(const struct tcc_rt_model_desc *desc, char *err, size_t errlen)
@@ -152,7 +171,7 @@ int tcc_model_load_ex(const char *so_path, tcc_model **out, char *err, size_t er
 				  "%s is not a tcc model: no symbol '%s'", what,
 				  TCC_RT_MODEL_DESC_SYMBOL);
 	}
-	st = create(desc, what, &model, err, errlen);
+	st = create(desc, what, NULL, so_path, &model, err, errlen);
 	if (st != TCC_RT_OK) {
 		dlclose(dl);
 		return st;
@@ -180,6 +199,7 @@ tcc_model *tcc_model_free(tcc_model *model)
 	pf = model->pf;
 	dl = model->dl;
 	tcc_rt_pool_free(model->pool);
+	tcc_rt_weights_unmap(model);
 	tcc_rt_platform_free(&pf, model->arena);
 	tcc_rt_platform_free(&pf, model->ptrs);
 	tcc_rt_platform_free(&pf, model);

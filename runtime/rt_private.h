@@ -22,6 +22,8 @@
  * "threads" the resolved count; "pool" is created at the first run that needs more than one
  * thread, and dropped when the count changes. "busy" guards against concurrent runs.
  * "status"/"msg" are the outcome of the last call. "ex" is handed to generated code.
+ * "wmap"/"wlen" is the read-only mapping of the weights file (NULL/0 when the descriptor has
+ * none), owned: unmapped by tcc_model_free; ex.weights points into it.
  */
 struct tcc_model {
 	const struct tcc_rt_model_desc *desc;
@@ -36,6 +38,8 @@ struct tcc_model {
 	int status;
 	char msg[TCC_RT_MSG_MAX];
 	struct tcc_rt_exec ex;
+	void *wmap;
+	size_t wlen;
 };
 
 /* rt_status.c: format into a bounded buffer (NULL buf or 0 len is fine); returns status. */
@@ -56,6 +60,13 @@ int tcc_rt_check_desc(const struct tcc_rt_model_desc *desc, const char *what, ch
 		      size_t errlen);
 int tcc_rt_check_args(tcc_model *model, const tcc_tensor *in, int nin, const tcc_tensor *out,
 		      int nout);
+
+/* rt_weights.c: map and check the weights file of model->desc (nothing when it has none).
+ * "path": the file (NULL: desc->weights_file beside "so_path", or beside the object holding
+ * the descriptor when "so_path" is NULL too). "what" names the model in messages. */
+int tcc_rt_weights_map(tcc_model *model, __tcc_null const char *path,
+		       __tcc_null const char *so_path, const char *what, char *err, size_t errlen);
+void tcc_rt_weights_unmap(tcc_model *model);
 
 /* rt_pool.c: the thread pool. */
 struct tcc_rt_pool;

@@ -12,7 +12,7 @@ enum { TCC_RT_STATUS_COUNT = 0
 enum { TCC_RT_CATEGORY_COUNT = 0
 #include "errors.def"
 };
-_Static_assert(TCC_RT_STATUS_COUNT == 22, "update docs/runtime.md when adding status codes");
+_Static_assert(TCC_RT_STATUS_COUNT == 24, "update docs/runtime.md when adding status codes");
 _Static_assert(TCC_RT_CATEGORY_COUNT == 9, "status categories changed");
 
 const char *tcc_rt_status_str(int status)

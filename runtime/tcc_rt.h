@@ -89,7 +89,7 @@ typedef struct tcc_tensor {
 /* ---- The descriptor generated code exports --------------------------------------------- */
 
 #define TCC_RT_ABI_MAGIC 0x31524354u /* "TCR1" in memory on little-endian machines */
-#define TCC_RT_ABI_VERSION 1u
+#define TCC_RT_ABI_VERSION 2u /* 2: external weights (desc weights_*, exec weights) */
 #define TCC_RT_MODEL_DESC_SYMBOL "tcc_model_desc"
 #define TCC_RT_DIM_DYNAMIC (-1)
 
@@ -117,6 +117,13 @@ typedef void (*tcc_rt_body_fn)(void *ctx, int64_t begin, int64_t end);
  * compiler suggests (0: let the runtime decide). "run" is the generated entry point: it gets
  * the instance's execution context and the data pointers of the inputs and outputs, after the
  * runtime has checked them against this descriptor; it returns 0 on success, or a status.
+ *
+ * "weights_file" (NULL: none) names the external weights file the constants too large to
+ * embed were written to, relative to the directory of the object holding the descriptor
+ * (tcc-compile writes it beside the .so). "weights_size" is that file's size in bytes and
+ * "weights_hash" the checksum its header and data carry (rt_weights.h): the runtime maps the
+ * file read-only when it creates an instance, checks both, and hands the data section to
+ * "run" as exec->weights.
  */
 struct tcc_rt_model_desc {
 	uint32_t magic;
@@ -130,6 +137,9 @@ struct tcc_rt_model_desc {
 	uint64_t arena_align;
 	int32_t default_threads;
 	int (*run)(struct tcc_rt_exec *ex, void *const *inputs, void *const *outputs);
+	const char *weights_file;
+	uint64_t weights_size;
+	uint64_t weights_hash;
 };
 
 /* The execution context generated code receives, owned by the model instance and valid during
@@ -138,7 +148,9 @@ struct tcc_rt_model_desc {
  * how many threads tcc_rt_parallel_for splits a loop into (the caller included). "inputs" and
  * "outputs" are the caller's tensors of this run, so code can read dynamic dimensions.
  * "parallel_for" is the pool's implementation (call it through tcc_rt_parallel_for); "pool"
- * is opaque. Generated code must not write any field.
+ * is opaque. "weights" is the data section of the instance's mapped weights file (64-byte
+ * aligned, read-only; NULL when the descriptor names none): external constants are at fixed
+ * offsets from it. Generated code must not write any field.
  */
 struct tcc_rt_exec {
 	uint32_t abi_version;
@@ -149,6 +161,7 @@ struct tcc_rt_exec {
 	const tcc_tensor *outputs;
 	void (*parallel_for)(struct tcc_rt_exec *ex, int64_t n, tcc_rt_body_fn body, void *ctx);
 	struct tcc_rt_pool *pool;
+	const void *weights;
 };
 
 /* The entry point generated code calls for a parallel loop. Splits [0, n) into at most
@@ -164,10 +177,14 @@ typedef struct tcc_model tcc_model;
 /* Load a compiled model's shared object (dlopen + the descriptor symbol) and create an
  * instance. On failure returns NULL and writes a message into err (when err is not NULL):
  * "cannot load 'x.so': ...", "'libm.so.6' is not a tcc model: no symbol 'tcc_model_desc'". A
- * path without '/' is taken relative to the working directory, not searched for. */
+ * path without '/' is taken relative to the working directory, not searched for. A model
+ * with external weights maps its weights file from the .so's directory; a missing, truncated,
+ * corrupt or foreign file fails here (TCC_RT_ERR_WEIGHTS_OPEN / TCC_RT_ERR_WEIGHTS). */
 __tcc_give __tcc_null tcc_model *tcc_model_load(const char *so_path, __tcc_null char *err,
 						size_t errlen);
-/* Create an instance from a descriptor linked into the program. "desc" must outlive it. */
+/* Create an instance from a descriptor linked into the program. "desc" must outlive it. A
+ * descriptor with a weights file finds it beside the object that holds "desc" (dladdr: the
+ * model's .so, or the executable it was linked into). */
 __tcc_give __tcc_null tcc_model *tcc_model_from_desc(
 	__tcc_keep const struct tcc_rt_model_desc *desc, __tcc_null char *err, size_t errlen);
 /* The same two, returning the status and storing the instance (or NULL) into *out. */
@@ -175,7 +192,16 @@ int tcc_model_load_ex(const char *so_path, __tcc_give tcc_model **out, __tcc_nul
 		      size_t errlen);
 int tcc_model_from_desc_ex(__tcc_keep const struct tcc_rt_model_desc *desc,
 			   __tcc_give tcc_model **out, __tcc_null char *err, size_t errlen);
-/* Stop the instance's threads, free its arena, unload its shared object. Returns NULL. */
+/* The same, with the weights file at "weights_path" (NULL: as tcc_model_from_desc). A
+ * descriptor without a weights file ignores the path. */
+__tcc_give __tcc_null tcc_model *tcc_model_from_desc_weights(
+	__tcc_keep const struct tcc_rt_model_desc *desc, __tcc_null const char *weights_path,
+	__tcc_null char *err, size_t errlen);
+int tcc_model_from_desc_weights_ex(__tcc_keep const struct tcc_rt_model_desc *desc,
+				   __tcc_null const char *weights_path, __tcc_give tcc_model **out,
+				   __tcc_null char *err, size_t errlen);
+/* Stop the instance's threads, free its arena, unmap its weights, unload its shared object.
+ * Returns NULL. */
 __tcc_null tcc_model *tcc_model_free(__tcc_take __tcc_null tcc_model *model);
 
 /* Run the model. Checks nin/nout against the descriptor, then every tensor's dtype, rank,

@@ -18,6 +18,7 @@
 #include "codegen/codegen.h"
 #include "codegen/compile.h"
 #include "codegen/names.h"
+#include "codegen/weights.h"
 #include "frontend/text/text.h"
 
 static char tmpdir[256];
@@ -127,6 +128,32 @@ static tcc_stat compile_prog(struct tcc_program *prog, const char *so, const cha
 		goto out;
 	st = h ? tcc_write_header(prog, h) : 0;
 out:
+	tcc_llvm_free(cg);
+	unlink(obj);
+	return st;
+}
+
+/* prog → SO with every constant of more than "above" bytes in WTS (+ header H). */
+static tcc_stat compile_prog_w(struct tcc_program *prog, const char *so, const char *h,
+			       int64_t above, const char *wts)
+{
+	char obj[600];
+	struct tcc_llvm *cg = tcc_llvm_new(prog->ctx, prog->name, NULL);
+	struct tcc_weights w;
+	tcc_stat st = -1;
+
+	ck_assert_msg(cg != NULL, "%s", first_error(prog->ctx));
+	ck_assert_int_eq(tcc_weights_plan(prog, above, &w), 0);
+	w.file_name = strrchr(wts, '/') + 1;
+	snprintf(obj, sizeof(obj), "%s.o", so);
+	if (tcc_llvm_add_program_weights(cg, prog, &w) < 0 || tcc_llvm_optimize(cg) < 0 ||
+	    tcc_llvm_write_object(cg, obj) < 0 || tcc_link_shared(prog->ctx, obj, so) < 0)
+		goto out;
+	if (w.count && tcc_weights_write(prog, &w, wts) < 0)
+		goto out;
+	st = h ? tcc_write_header_weights(prog, h, &w) : 0;
+out:
+	tcc_weights_fini(&w);
 	tcc_llvm_free(cg);
 	unlink(obj);
 	return st;
@@ -501,6 +528,122 @@ START_TEST(test_model_unsupported)
 }
 END_TEST
 
+/* ---- External weights ------------------------------------------------------------------ */
+
+START_TEST(test_weights_external)
+{
+	struct tcc_ctx *ctx = tcc_ctx_new();
+	struct tcc_program *p = build_prog(ctx, "wm", 1.0f);
+	const struct tcc_rt_model_desc *d;
+	char err[512];
+	tcc_model *m, *m2;
+	void *h;
+	char *text;
+
+	make_tmpdir();
+	ck_assert_msg(compile_prog_w(p, tmp_path("w.so"), tmp_path("w.h"), 0,
+				     tmp_path("w.weights")) == 0, "%s", first_error(ctx));
+	m = load(tmp_path("w.so"));
+	d = tcc_model_desc_of(m);
+	ck_assert_str_eq(d->weights_file, "w.weights");
+	ck_assert_uint_eq(d->weights_size, 64 + 64); /* header + 24 bytes padded to 64 */
+	run_and_check(m, 1.0f);
+	/* An explicit path, a wrong one, and one the descriptor finds itself (dladdr). */
+	m2 = tcc_model_from_desc_weights(d, tmp_path("w.weights"), err, sizeof(err));
+	ck_assert_msg(m2 != NULL, "%s", err);
+	run_and_check(m2, 1.0f);
+	tcc_model_free(m2);
+	ck_assert_int_eq(tcc_model_from_desc_weights_ex(d, tmp_path("nope"), &m2, err, sizeof(err)),
+			 TCC_RT_ERR_WEIGHTS_OPEN);
+	ck_assert_ptr_null(m2);
+	ck_assert_msg(strstr(err, "cannot open weights file") != NULL, "%s", err);
+	m2 = tcc_model_from_desc(d, err, sizeof(err));
+	ck_assert_msg(m2 != NULL, "%s", err);
+	tcc_model_free(m2);
+	tcc_model_free(m);
+	h = dlopen(tmp_path("w.so"), RTLD_NOW | RTLD_LOCAL);
+	ck_assert_msg(h != NULL, "%s", dlerror());
+	call_entry(h, "wm_run", 1.0f);
+	dlclose(h);
+	text = slurp(tmp_path("w.h"));
+	ck_assert_ptr_nonnull(strstr(text, "#define WM_WEIGHTS_FILE \"w.weights\"\n"));
+	ck_assert_ptr_nonnull(strstr(text, "must stay in the same directory"));
+	free(text);
+	/* Above the threshold only: the 24-byte constant stays embedded. */
+	ck_assert_int_eq(compile_prog_w(build_prog(ctx, "wm", 1.0f), tmp_path("e.so"), NULL, 24,
+					tmp_path("e.weights")), 0);
+	ck_assert_int_ne(access(tmp_path("e.weights"), F_OK), 0);
+	m = load(tmp_path("e.so"));
+	ck_assert_ptr_null(tcc_model_desc_of(m)->weights_file);
+	run_and_check(m, 1.0f);
+	tcc_model_free(m);
+	remove_tmpdir();
+	tcc_ctx_free(ctx);
+}
+END_TEST
+
+enum wbad { W_MISSING, W_TRUNC, W_LONGER, W_MAGIC, W_DATA, W_OTHER };
+
+static const struct {
+	enum wbad what;
+	int status;
+	const char *msg;
+} wbad_cases[] = {
+	{ W_MISSING, TCC_RT_ERR_WEIGHTS_OPEN, "w.weights': No such file or directory" },
+	{ W_TRUNC, TCC_RT_ERR_WEIGHTS, "has 100 bytes, the model expects 128 (truncated" },
+	{ W_LONGER, TCC_RT_ERR_WEIGHTS, "has 129 bytes, the model expects 128" },
+	{ W_MAGIC, TCC_RT_ERR_WEIGHTS, "is not a tcc weights file (bad magic)" },
+	{ W_DATA, TCC_RT_ERR_WEIGHTS, "is corrupt (checksum" },
+	{ W_OTHER, TCC_RT_ERR_WEIGHTS, "belongs to another model (hash" },
+};
+
+/* Flip the byte at "off" of "path". */
+static void flip_byte(const char *path, long off)
+{
+	FILE *f = fopen(path, "r+b");
+	int c;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, off, SEEK_SET);
+	c = fgetc(f);
+	fseek(f, off, SEEK_SET);
+	fputc(c ^ 0x40, f);
+	fclose(f);
+}
+
+START_TEST(test_weights_bad_file)
+{
+	struct tcc_ctx *ctx = tcc_ctx_new();
+	char err[512] = "", cmd[1200], wts[512];
+	tcc_model *m = (tcc_model *)&m;
+
+	make_tmpdir();
+	snprintf(wts, sizeof(wts), "%s", tmp_path("w.weights"));
+	ck_assert_msg(compile_prog_w(build_prog(ctx, "wm", 1.0f), tmp_path("w.so"), NULL, 0, wts)
+		      == 0, "%s", first_error(ctx));
+	switch (wbad_cases[_i].what) {
+	case W_MISSING: unlink(wts); break;
+	case W_TRUNC: ck_assert_int_eq(truncate(wts, 100), 0); break;
+	case W_LONGER: ck_assert_int_eq(truncate(wts, 129), 0); break;
+	case W_MAGIC: flip_byte(wts, 0); break;
+	case W_DATA: flip_byte(wts, 64 + 5); break;
+	case W_OTHER:
+		ck_assert_int_eq(compile_prog_w(build_prog(ctx, "wm", -2.0f), tmp_path("o.so"),
+						NULL, 0, tmp_path("o.weights")), 0);
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", tmp_path("o.weights"), wts);
+		ck_assert_int_eq(system(cmd), 0);
+		break;
+	}
+	ck_assert_int_eq(tcc_model_load_ex(tmp_path("w.so"), &m, err, sizeof(err)),
+			 wbad_cases[_i].status);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, wbad_cases[_i].msg) != NULL, "%s", err);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	remove_tmpdir();
+	tcc_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -514,6 +657,9 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_link_error);
 	tcase_add_test(tc, test_bad_binding);
 	tcase_add_test(tc, test_header_params);
+	tcase_add_test(tc, test_weights_external);
+	tcase_add_loop_test(tc, test_weights_bad_file, 0,
+			    (int)(sizeof(wbad_cases) / sizeof(wbad_cases[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("model");
 	tcase_set_timeout(tc, 120);

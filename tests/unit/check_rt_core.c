@@ -347,7 +347,7 @@ static const struct {
 	  "descriptor is not a tcc model: descriptor magic 0x12345678, expected 0x31524354" },
 	{ VERSION, TCC_RT_ERR_ABI_VERSION,
 	  "descriptor: version mismatch: model built for runtime ABI 7, this runtime implements "
-	  "ABI 1" },
+	  "ABI 2" },
 	{ NO_RUN, TCC_RT_ERR_BAD_DESC, "descriptor: malformed descriptor: no run function" },
 	{ RANK, TCC_RT_ERR_BAD_DESC, "descriptor: malformed descriptor: output 0 has rank -2" },
 	{ NO_SHAPE, TCC_RT_ERR_BAD_DESC, "descriptor: malformed descriptor: input 1 has no shape" },

@@ -3,6 +3,8 @@
  *
  * Prints nothing on success (except with -v: kernels, arena bytes, times, on stdout). On failure prints
  * the first diagnostic as one line on stderr and exits 1. docs/tools.md documents the flags. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,12 @@ static const char usage_text[] =
 	"  --emit-llvm=FILE.ll   also write the optimized LLVM IR\n"
 	"  --keep-temps=DIR      keep the object file in DIR\n"
 	"  --no-fuse             one kernel per node (no fusion in lowering)\n"
+	"  --external-weights-above=BYTES\n"
+	"                        write each constant of more than BYTES bytes (suffix k, M, G:\n"
+	"                        KiB, MiB, GiB; 0: every constant) to OUT's stem + .weights,\n"
+	"                        which must stay beside the .so (default: embed everything,\n"
+	"                        unless the constants exceed 1 GiB: then those above 4 KiB)\n"
+	"  --embed-weights       embed every constant, however large\n"
 	"  -v                    print kernels, arena bytes and timing\n"
 	"  --help                show this help\n";
 
@@ -60,6 +68,43 @@ static int long_value(int argc, char **argv, int *i, const char *name, const cha
 	return 1;
 }
 
+/* "123", "64k", "16M", "2G" (binary multiples) → bytes; -1 when malformed or too large. */
+static int64_t parse_bytes(const char *s)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if (errno || (shift ? end[1] : end[0]) || v > ((unsigned long long)INT64_MAX >> shift))
+		return -1;
+	return (int64_t)(v << shift);
+}
+
+/* --external-weights-above=BYTES: 1 when argv[*i] was it, 0 when not, -1 on error. */
+static int parse_weights(struct args *a, int argc, char **argv, int *i)
+{
+	const char *val;
+
+	if (!long_value(argc, argv, i, "--external-weights-above", &val))
+		return 0;
+	a->opts.weights = TCC_WEIGHTS_EXTERNAL;
+	a->opts.weights_above = parse_bytes(val);
+	if (a->opts.weights_above < 0)
+		return usage_error("--external-weights-above needs a size in bytes, got '%s'",
+				   val ? val : "");
+	return 1;
+}
+
 /* Options with a value. Returns 1 when argv[*i] was one, 0 when not, -1 on error. */
 static int parse_valued(struct args *a, int argc, char **argv, int *i)
 {
@@ -70,7 +115,10 @@ static int parse_valued(struct args *a, int argc, char **argv, int *i)
 			       &a->opts.target.triple, &a->opts.target.cpu,
 			       &a->opts.target.features, &a->opts.emit_ll, &a->opts.keep_dir };
 	const char *val;
+	int r = parse_weights(a, argc, argv, i);
 
+	if (r)
+		return r;
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		if (!long_value(argc, argv, i, names[k], &val))
 			continue;
@@ -92,6 +140,8 @@ static int parse_flag(struct args *a, const char *arg)
 		a->opts.fuse = 0;
 	else if (!strcmp(arg, "--no-header"))
 		a->no_header = 1;
+	else if (!strcmp(arg, "--embed-weights"))
+		a->opts.weights = TCC_WEIGHTS_EMBED;
 	else if (arg[0] == '-' && arg[1] == 'O' && arg[2] >= '0' && arg[2] <= '3' && !arg[3])
 		a->opts.target.opt_level = arg[2] - '0';
 	else
@@ -149,6 +199,12 @@ static void print_stats(const struct args *a, const struct tcc_compile_stats *s)
 {
 	printf("%s: %d kernels, arena %lld bytes\n", a->out, s->nkernels,
 	       (long long)s->arena_bytes);
+	if (s->nweights)
+		printf("weights: %d external (%lld of %lld constant bytes), file of %lld bytes\n",
+		       s->nweights, (long long)s->weights_bytes, (long long)s->const_bytes,
+		       (long long)s->weights_file_bytes);
+	else
+		printf("weights: %lld constant bytes, all embedded\n", (long long)s->const_bytes);
 	printf("time: load %.3fs, passes %.3fs, plan %.3fs, llvm %.3fs, link %.3fs\n",
 	       s->t_load, s->t_passes, s->t_lower, s->t_llvm, s->t_link);
 }
