@@ -229,8 +229,39 @@ void tcc_llvm_set_fn_attrs(__tcc_keep struct tcc_llvm *cg, LLVMValueRef fn)
 	if (cg->features[0])
 		add_str_attr(cg, fn, "target-features", cg->features);
 	add_str_attr(cg, fn, "frame-pointer", "none");
+	if (tcc_llvm_vector_bytes(cg) == 64) {
+		add_str_attr(cg, fn, "prefer-vector-width", "512");
+		add_str_attr(cg, fn, "min-legal-vector-width", "512");
+	}
 	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
 				LLVMCreateEnumAttribute(cg->lctx, nounwind, 0));
+}
+
+/* 1 when the comma-separated "features" enable "+f" (exactly that name). */
+static int has_feature(const char *features, const char *f)
+{
+	size_t n = strlen(f);
+
+	for (const char *p = features; p && *p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+		if (!strncmp(p, f, n) && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+int tcc_llvm_vector_bytes(__tcc_keep struct tcc_llvm *cg)
+{
+	if (has_feature(cg->features, "+avx512f"))
+		return 64;
+	if (has_feature(cg->features, "+avx"))
+		return 32;
+	return 16;
+}
+
+LLVMValueRef tcc_llvm_contract(LLVMValueRef v)
+{
+	if (v && LLVMIsAInstruction(v) && LLVMCanValueUseFastMathFlags(v))
+		LLVMSetFastMathFlags(v, LLVMGetFastMathFlags(v) | LLVMFastMathAllowContract);
+	return v;
 }
 
 /* ---- verify, optimize, write ---- */

@@ -50,6 +50,18 @@ static LLVMValueRef libm1(struct tcc_llvm *cg, const char *fname, const char *dn
 			  LLVMValueRef a)
 {
 	LLVMTypeRef t = LLVMTypeOf(a);
+
+	if (LLVMGetTypeKind(t) == LLVMVectorTypeKind) { /* one call per lane */
+		LLVMValueRef r = LLVMGetUndef(t);
+
+		for (unsigned l = 0; l < LLVMGetVectorSize(t); l++) {
+			LLVMValueRef i = LLVMConstInt(cg->t_i32, l, 0);
+			LLVMValueRef x = libm1(cg, fname, dname, LLVMBuildExtractElement(cg->b, a, i, ""));
+
+			r = LLVMBuildInsertElement(cg->b, r, x, i, "");
+		}
+		return r;
+	}
 	const char *name = LLVMGetTypeKind(t) == LLVMDoubleTypeKind ? dname : fname;
 	LLVMTypeRef fty = LLVMFunctionType(t, &t, 1, 0);
 	LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
@@ -65,12 +77,17 @@ static LLVMValueRef libm1(struct tcc_llvm *cg, const char *fname, const char *dn
 
 static LLVMValueRef fconst(LLVMValueRef like, double v)
 {
-	return LLVMConstReal(LLVMTypeOf(like), v);
+	LLVMTypeRef t = LLVMTypeOf(like);
+
+	return tcc_llvm_splat_const(t, LLVMConstReal(tcc_llvm_scalar_type(t), v));
 }
 
 static LLVMValueRef iconst(LLVMValueRef like, long long v)
 {
-	return LLVMConstInt(LLVMTypeOf(like), (unsigned long long)v, 1);
+	LLVMTypeRef t = LLVMTypeOf(like);
+
+	return tcc_llvm_splat_const(t, LLVMConstInt(tcc_llvm_scalar_type(t),
+						    (unsigned long long)v, 1));
 }
 
 /* ---- conversions ---- */
@@ -84,6 +101,8 @@ static LLVMValueRef convert(struct tcc_llvm *cg, LLVMValueRef v, int from, int t
 
 	if (!t)
 		return NULL;
+	if (LLVMGetTypeKind(ft) == LLVMVectorTypeKind)
+		t = LLVMVectorType(t, LLVMGetVectorSize(ft));
 	if (to == TCC_DT_BOOL)
 		return is_fp(from) ? LLVMBuildFCmp(cg->b, LLVMRealUNE, v, fconst(v, 0), "") :
 			LLVMBuildICmp(cg->b, LLVMIntNE, v, iconst(v, 0), "");
@@ -257,11 +276,11 @@ LLVMValueRef tcc_llvm_update(__tcc_keep struct tcc_llvm *cg, enum tcc_kupdate up
 	case TCC_KUPD_ASSIGN:
 		return v;
 	case TCC_KUPD_ADD:
-		return fp ? LLVMBuildFAdd(cg->b, old, v, "") : b ? LLVMBuildOr(cg->b, old, v, "") :
-			LLVMBuildAdd(cg->b, old, v, "");
+		return fp ? tcc_llvm_contract(LLVMBuildFAdd(cg->b, old, v, "")) :
+			b ? LLVMBuildOr(cg->b, old, v, "") : LLVMBuildAdd(cg->b, old, v, "");
 	case TCC_KUPD_MUL:
-		return fp ? LLVMBuildFMul(cg->b, old, v, "") : b ? LLVMBuildAnd(cg->b, old, v, "") :
-			LLVMBuildMul(cg->b, old, v, "");
+		return fp ? tcc_llvm_contract(LLVMBuildFMul(cg->b, old, v, "")) :
+			b ? LLVMBuildAnd(cg->b, old, v, "") : LLVMBuildMul(cg->b, old, v, "");
 	case TCC_KUPD_MAX:
 		return minmax(cg, 1, dtype, old, v);
 	case TCC_KUPD_MIN:
@@ -414,7 +433,7 @@ static LLVMValueRef power(struct tcc_llvm *cg, const struct tcc_kexpr *e, LLVMVa
  * negative signed value. */
 static LLVMValueRef shift(struct tcc_llvm *cg, int left, int dt, LLVMValueRef a, LLVMValueRef b)
 {
-	unsigned bits = LLVMGetIntTypeWidth(LLVMTypeOf(a));
+	unsigned bits = LLVMGetIntTypeWidth(tcc_llvm_scalar_type(LLVMTypeOf(a)));
 	LLVMValueRef ok = LLVMBuildICmp(cg->b, LLVMIntULT, b, iconst(b, (long long)bits), "");
 	LLVMValueRef amt = LLVMBuildSelect(cg->b, ok, b, iconst(b, 0), "");
 	LLVMValueRef r, big = iconst(a, 0);
@@ -439,11 +458,14 @@ static LLVMValueRef binary(struct tcc_llvm *cg, const struct tcc_kexpr *e, LLVMV
 		return compare(cg, e->op, dt, a, b);
 	switch (e->op) {
 	case TCC_KOP_ADD:
-		return fp ? LLVMBuildFAdd(cg->b, a, b, "") : LLVMBuildAdd(cg->b, a, b, "");
+		return fp ? tcc_llvm_contract(LLVMBuildFAdd(cg->b, a, b, "")) :
+			LLVMBuildAdd(cg->b, a, b, "");
 	case TCC_KOP_SUB:
-		return fp ? LLVMBuildFSub(cg->b, a, b, "") : LLVMBuildSub(cg->b, a, b, "");
+		return fp ? tcc_llvm_contract(LLVMBuildFSub(cg->b, a, b, "")) :
+			LLVMBuildSub(cg->b, a, b, "");
 	case TCC_KOP_MUL:
-		return fp ? LLVMBuildFMul(cg->b, a, b, "") : LLVMBuildMul(cg->b, a, b, "");
+		return fp ? tcc_llvm_contract(LLVMBuildFMul(cg->b, a, b, "")) :
+			LLVMBuildMul(cg->b, a, b, "");
 	case TCC_KOP_DIV:
 		return fp ? LLVMBuildFDiv(cg->b, a, b, "") : sg ? LLVMBuildSDiv(cg->b, a, b, "") :
 			LLVMBuildUDiv(cg->b, a, b, "");
@@ -474,6 +496,7 @@ static LLVMValueRef leaf(struct tcc_llvm_env *env, const struct tcc_kexpr *e)
 {
 	struct tcc_llvm *cg = env->cg;
 	LLVMTypeRef t = tcc_llvm_reg_type(cg, e->dtype, e->loc);
+	LLVMTypeRef vt = t && env->vw ? LLVMVectorType(t, (unsigned)env->vw) : t;
 	LLVMValueRef addr;
 
 	if (!t)
@@ -481,13 +504,16 @@ static LLVMValueRef leaf(struct tcc_llvm_env *env, const struct tcc_kexpr *e)
 	switch (e->op) {
 	case TCC_KOP_INT:
 		if (is_fp(e->dtype))
-			return LLVMConstReal(t, (double)e->u.i);
-		return LLVMConstInt(t, (unsigned long long)e->u.i, 1);
+			return tcc_llvm_splat_const(vt, LLVMConstReal(t, (double)e->u.i));
+		return tcc_llvm_splat_const(vt, LLVMConstInt(t, (unsigned long long)e->u.i, 1));
 	case TCC_KOP_FLOAT:
-		return LLVMConstReal(t, e->u.f);
+		return tcc_llvm_splat_const(vt, LLVMConstReal(t, e->u.f));
 	case TCC_KOP_ITER:
-		return convert(cg, env->iters[e->u.iter], TCC_DT_INT64, e->dtype, e->loc);
+		return convert(cg, (env->vw ? env->lanes : env->iters)[e->u.iter], TCC_DT_INT64,
+			       e->dtype, e->loc);
 	default:
+		if (env->vw)
+			return tcc_llvm_vleaf(env, e);
 		addr = tcc_llvm_elem_addr(env, e);
 		return addr ? tcc_llvm_load_elem(cg, addr, e->u.buf->dtype) : NULL;
 	}

@@ -17,29 +17,13 @@
 #include "codegen/llvm_private.h"
 #include "ir/kernel/poly.h"
 
-/* The state of one kernel: "fn" being built, "bufs" its buffer arguments, and a stack of
- * "nids" AST iterators "ids" (owned references) with their values "vals". "nloops" counts
- * the loops emitted so far (a loop whose body adds none is innermost); "loop_md" is the
- * llvm.loop metadata kind. */
-struct kgen {
-	struct tcc_llvm *cg;
-	const struct tcc_kernel *k;
-	LLVMValueRef fn;
-	LLVMValueRef *bufs;
-	int nids, cap;
-	isl_id **ids;
-	LLVMValueRef *vals;
-	int nloops;
-	unsigned loop_md;
-};
-
-static tcc_stat kgen_error(struct kgen *g, const char *what)
+tcc_stat tcc_kgen_error(struct tcc_kgen *g, const char *what)
 {
 	tcc_diag_error(g->cg->ctx->diag, g->k->loc, "kernel '%s': %s", g->k->name, what);
 	return -1;
 }
 
-static tcc_stat push_id(struct kgen *g, __isl_take isl_id *id, LLVMValueRef v)
+tcc_stat tcc_kgen_push_id(struct tcc_kgen *g, __isl_take isl_id *id, LLVMValueRef v)
 {
 	if (g->nids == g->cap) {
 		int cap = g->cap ? 2 * g->cap : 8;
@@ -60,16 +44,16 @@ static tcc_stat push_id(struct kgen *g, __isl_take isl_id *id, LLVMValueRef v)
 	return 0;
 }
 
-static void pop_id(struct kgen *g)
+void tcc_kgen_pop_id(struct tcc_kgen *g)
 {
 	isl_id_free(g->ids[--g->nids]);
 }
 
 /* ---- isl_ast_expr → i64 (or i1 for conditions) ---- */
 
-static LLVMValueRef ast_expr(struct kgen *g, __isl_keep isl_ast_expr *e);
+static LLVMValueRef ast_expr(struct tcc_kgen *g, __isl_keep isl_ast_expr *e);
 
-static LLVMValueRef ast_arg(struct kgen *g, __isl_keep isl_ast_expr *e, int i)
+static LLVMValueRef ast_arg(struct tcc_kgen *g, __isl_keep isl_ast_expr *e, int i)
 {
 	isl_ast_expr *a = isl_ast_expr_op_get_arg(e, i);
 	LLVMValueRef v = a ? ast_expr(g, a) : NULL;
@@ -78,7 +62,7 @@ static LLVMValueRef ast_arg(struct kgen *g, __isl_keep isl_ast_expr *e, int i)
 	return v;
 }
 
-static LLVMValueRef ast_id(struct kgen *g, __isl_keep isl_ast_expr *e)
+static LLVMValueRef ast_id(struct tcc_kgen *g, __isl_keep isl_ast_expr *e)
 {
 	isl_id *id = isl_ast_expr_get_id(e);
 	LLVMValueRef v = NULL;
@@ -87,12 +71,12 @@ static LLVMValueRef ast_id(struct kgen *g, __isl_keep isl_ast_expr *e)
 		if (g->ids[i] == id)
 			v = g->vals[i];
 	if (!v)
-		kgen_error(g, "unknown identifier in the loop AST");
+		tcc_kgen_error(g, "unknown identifier in the loop AST");
 	isl_id_free(id);
 	return v;
 }
 
-static LLVMValueRef ast_int(struct kgen *g, __isl_keep isl_ast_expr *e)
+static LLVMValueRef ast_int(struct tcc_kgen *g, __isl_keep isl_ast_expr *e)
 {
 	isl_val *v = isl_ast_expr_get_val(e);
 	long n = isl_val_get_num_si(v);
@@ -159,7 +143,7 @@ static LLVMValueRef ast_binop(LLVMBuilderRef b, enum isl_ast_expr_op_type t, LLV
 	}
 }
 
-static LLVMValueRef ast_op(struct kgen *g, __isl_keep isl_ast_expr *e)
+static LLVMValueRef ast_op(struct tcc_kgen *g, __isl_keep isl_ast_expr *e)
 {
 	enum isl_ast_expr_op_type t = isl_ast_expr_op_get_type(e);
 	isl_size n = isl_ast_expr_op_get_n_arg(e);
@@ -179,11 +163,11 @@ static LLVMValueRef ast_op(struct kgen *g, __isl_keep isl_ast_expr *e)
 		v = c ? ast_binop(g->cg->b, t, v, c) : NULL;
 	}
 	if (!v && n > 0)
-		kgen_error(g, "unsupported operation in the loop AST");
+		tcc_kgen_error(g, "unsupported operation in the loop AST");
 	return v;
 }
 
-static LLVMValueRef ast_expr(struct kgen *g, __isl_keep isl_ast_expr *e)
+static LLVMValueRef ast_expr(struct tcc_kgen *g, __isl_keep isl_ast_expr *e)
 {
 	switch (isl_ast_expr_get_type(e)) {
 	case isl_ast_expr_id:
@@ -193,12 +177,17 @@ static LLVMValueRef ast_expr(struct kgen *g, __isl_keep isl_ast_expr *e)
 	case isl_ast_expr_op:
 		return ast_op(g, e);
 	default:
-		kgen_error(g, "invalid expression in the loop AST");
+		tcc_kgen_error(g, "invalid expression in the loop AST");
 		return NULL;
 	}
 }
 
-static LLVMValueRef ast_expr_take(struct kgen *g, __isl_take isl_ast_expr *e)
+LLVMValueRef tcc_kgen_ast_expr(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_expr *e)
+{
+	return ast_expr(g, e);
+}
+
+static LLVMValueRef ast_expr_take(struct tcc_kgen *g, __isl_take isl_ast_expr *e)
 {
 	LLVMValueRef v = e ? ast_expr(g, e) : NULL;
 
@@ -217,7 +206,7 @@ static const struct tcc_kstmt *find_stmt(const struct tcc_kernel *k, const char 
 }
 
 /* The instance's update: target = target (upd) rhs. */
-static tcc_stat gen_update(struct kgen *g, struct tcc_llvm_env *env)
+static tcc_stat gen_update(struct tcc_kgen *g, struct tcc_llvm_env *env)
 {
 	const struct tcc_kstmt *s = env->s;
 	int dt = s->target->u.buf->dtype;
@@ -237,26 +226,37 @@ static tcc_stat gen_update(struct kgen *g, struct tcc_llvm_env *env)
 	return 0;
 }
 
-static tcc_stat gen_user(struct kgen *g, __isl_keep isl_ast_node *node)
+const struct tcc_kstmt *tcc_kgen_user_stmt(__tcc_keep struct tcc_kgen *g,
+					   __isl_keep isl_ast_node *node)
 {
 	isl_ast_expr *call = isl_ast_node_user_get_expr(node);
 	isl_ast_expr *callee = isl_ast_expr_op_get_arg(call, 0);
 	isl_id *id = isl_ast_expr_get_id(callee);
 	const struct tcc_kstmt *s = id ? find_stmt(g->k, isl_id_get_name(id)) : NULL;
-	struct tcc_llvm_env env = { .cg = g->cg, .s = s, .bufs = g->bufs };
-	tcc_stat r = -1;
 
+	if (s && isl_ast_expr_op_get_n_arg(call) != s->niters + 1)
+		s = NULL;
 	isl_id_free(id);
 	isl_ast_expr_free(callee);
-	if (!s || isl_ast_expr_op_get_n_arg(call) != s->niters + 1) {
-		isl_ast_expr_free(call);
-		return kgen_error(g, "loop AST names an unknown statement");
-	}
+	isl_ast_expr_free(call);
+	if (!s)
+		tcc_kgen_error(g, "loop AST names an unknown statement");
+	return s;
+}
+
+static tcc_stat gen_user(struct tcc_kgen *g, __isl_keep isl_ast_node *node)
+{
+	const struct tcc_kstmt *s = tcc_kgen_user_stmt(g, node);
+	struct tcc_llvm_env env = { .cg = g->cg, .s = s, .bufs = g->bufs };
+	isl_ast_expr *call;
+	tcc_stat r = -1;
+
+	if (!s)
+		return -1;
 	env.iters = calloc((size_t)s->niters + 1, sizeof(*env.iters));
-	if (!env.iters) {
-		isl_ast_expr_free(call);
+	if (!env.iters)
 		return tcc_ctx_oom(g->cg->ctx, s->loc);
-	}
+	call = isl_ast_node_user_get_expr(node);
 	for (int i = 0; i < s->niters; i++)
 		if (!(env.iters[i] = ast_arg(g, call, i + 1)))
 			goto out;
@@ -269,23 +269,22 @@ out:
 
 /* ---- control flow ---- */
 
-static tcc_stat gen_node(struct kgen *g, __isl_keep isl_ast_node *node);
 
-static tcc_stat gen_node_take(struct kgen *g, __isl_take isl_ast_node *node)
+static tcc_stat gen_node_take(struct tcc_kgen *g, __isl_take isl_ast_node *node)
 {
-	tcc_stat r = node ? gen_node(g, node) : -1;
+	tcc_stat r = node ? tcc_kgen_node(g, node) : -1;
 
 	isl_ast_node_free(node);
 	return r;
 }
 
-static LLVMBasicBlockRef new_block(struct kgen *g, const char *name)
+LLVMBasicBlockRef tcc_kgen_block(struct tcc_kgen *g, const char *name)
 {
 	return LLVMAppendBasicBlockInContext(g->cg->lctx, g->fn, name);
 }
 
 /* !{!self, !{"llvm.loop.vectorize.enable", i1 true}} on the back edge "br". */
-static void mark_vectorize(struct kgen *g, LLVMValueRef br)
+static void mark_vectorize(struct tcc_kgen *g, LLVMValueRef br)
 {
 	struct tcc_llvm *cg = g->cg;
 	const char *key = "llvm.loop.vectorize.enable";
@@ -301,7 +300,7 @@ static void mark_vectorize(struct kgen *g, LLVMValueRef br)
 	LLVMSetMetadata(br, g->loop_md, LLVMMetadataAsValue(cg->lctx, loop));
 }
 
-static __isl_give isl_id *for_iter_id(__isl_keep isl_ast_node *node)
+__isl_give isl_id *tcc_kgen_for_id(__isl_keep isl_ast_node *node)
 {
 	isl_ast_expr *it = isl_ast_node_for_get_iterator(node);
 	isl_id *id = isl_ast_expr_get_id(it);
@@ -311,18 +310,18 @@ static __isl_give isl_id *for_iter_id(__isl_keep isl_ast_node *node)
 }
 
 /* header: iv = phi [init, pre], [iv + inc, latch]; if (cond(iv)) body else exit. */
-static tcc_stat gen_loop(struct kgen *g, __isl_keep isl_ast_node *node, LLVMValueRef init)
+tcc_stat tcc_kgen_loop(struct tcc_kgen *g, __isl_keep isl_ast_node *node, LLVMValueRef init)
 {
 	struct tcc_llvm *cg = g->cg;
-	LLVMBasicBlockRef pre = LLVMGetInsertBlock(cg->b), head = new_block(g, "loop");
-	LLVMBasicBlockRef body = new_block(g, "body"), exit = new_block(g, "exit");
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(cg->b), head = tcc_kgen_block(g, "loop");
+	LLVMBasicBlockRef body = tcc_kgen_block(g, "body"), exit = tcc_kgen_block(g, "exit");
 	LLVMValueRef iv, cond, inc, next, br;
 	int loops = ++g->nloops;
 
 	LLVMBuildBr(cg->b, head);
 	LLVMPositionBuilderAtEnd(cg->b, head);
 	iv = LLVMBuildPhi(cg->b, cg->t_i64, "c");
-	if (push_id(g, for_iter_id(node), iv) < 0)
+	if (tcc_kgen_push_id(g, tcc_kgen_for_id(node), iv) < 0)
 		return -1;
 	cond = ast_expr_take(g, isl_ast_node_for_get_cond(node));
 	inc = cond ? ast_expr_take(g, isl_ast_node_for_get_inc(node)) : NULL;
@@ -339,11 +338,78 @@ static tcc_stat gen_loop(struct kgen *g, __isl_keep isl_ast_node *node, LLVMValu
 	LLVMAddIncoming(iv, &init, &pre, 1);
 	LLVMAddIncoming(iv, &next, (LLVMBasicBlockRef[]){ LLVMGetInsertBlock(cg->b) }, 1);
 	LLVMPositionBuilderAtEnd(cg->b, exit);
-	pop_id(g);
+	tcc_kgen_pop_id(g);
 	return 0;
 }
 
-static tcc_stat gen_for(struct kgen *g, __isl_keep isl_ast_node *node)
+/* 1 when "e" mentions "id". */
+static int uses_id(__isl_keep isl_ast_expr *e, __isl_keep isl_id *id)
+{
+	isl_id *x;
+	int r = 0;
+
+	if (isl_ast_expr_get_type(e) == isl_ast_expr_id) {
+		x = isl_ast_expr_get_id(e);
+		r = x == id;
+		isl_id_free(x);
+		return r;
+	}
+	if (isl_ast_expr_get_type(e) != isl_ast_expr_op)
+		return 0;
+	for (isl_size i = 0; i < isl_ast_expr_op_get_n_arg(e) && !r; i++) {
+		isl_ast_expr *a = isl_ast_expr_op_get_arg(e, i);
+
+		r = !a || uses_id(a, id);
+		isl_ast_expr_free(a);
+	}
+	return r;
+}
+
+/* The constant stride of "node", or 0. */
+static int64_t loop_stride(__isl_keep isl_ast_node *node)
+{
+	isl_ast_expr *inc = isl_ast_node_for_get_inc(node);
+	isl_val *v = inc && isl_ast_expr_get_type(inc) == isl_ast_expr_int ?
+		isl_ast_expr_get_val(inc) : NULL;
+	int64_t r = v && isl_val_is_int(v) ? isl_val_get_num_si(v) : 0;
+
+	isl_val_free(v);
+	isl_ast_expr_free(inc);
+	return r;
+}
+
+int tcc_kgen_loop_shape(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_node *node,
+			LLVMValueRef *init, LLVMValueRef *ub, int64_t *stride)
+{
+	isl_ast_expr *cond = isl_ast_node_for_get_cond(node), *bound = NULL;
+	isl_id *id = tcc_kgen_for_id(node);
+	enum isl_ast_expr_op_type t = cond ? isl_ast_expr_op_get_type(cond) : isl_ast_expr_op_error;
+	int ok = 0;
+
+	*init = ast_expr_take(g, isl_ast_node_for_get_init(node));
+	*stride = loop_stride(node);
+	if (*init && (t == isl_ast_expr_op_le || t == isl_ast_expr_op_lt) && *stride > 0) {
+		isl_ast_expr *lhs = isl_ast_expr_op_get_arg(cond, 0);
+		isl_id *lid = lhs && isl_ast_expr_get_type(lhs) == isl_ast_expr_id ?
+			isl_ast_expr_get_id(lhs) : NULL;
+
+		bound = isl_ast_expr_op_get_arg(cond, 1);
+		ok = lid == id && bound && !uses_id(bound, id);
+		isl_id_free(lid);
+		isl_ast_expr_free(lhs);
+	}
+	*ub = ok ? ast_expr(g, bound) : NULL;
+	if (ok && *ub && t == isl_ast_expr_op_le)
+		*ub = LLVMBuildNSWAdd(g->cg->b, *ub, LLVMConstInt(g->cg->t_i64, 1, 0), "");
+	isl_ast_expr_free(bound);
+	isl_ast_expr_free(cond);
+	isl_id_free(id);
+	if (!*init || (ok && !*ub))
+		return -1;
+	return ok;
+}
+
+static tcc_stat gen_for(struct tcc_kgen *g, __isl_keep isl_ast_node *node)
 {
 	LLVMValueRef init = ast_expr_take(g, isl_ast_node_for_get_init(node));
 	tcc_stat r;
@@ -351,26 +417,26 @@ static tcc_stat gen_for(struct kgen *g, __isl_keep isl_ast_node *node)
 	if (!init)
 		return -1;
 	if (isl_ast_node_for_is_degenerate(node) != isl_bool_true)
-		return gen_loop(g, node, init);
-	if (push_id(g, for_iter_id(node), init) < 0)
+		return tcc_kgen_loop(g, node, init);
+	if (tcc_kgen_push_id(g, tcc_kgen_for_id(node), init) < 0)
 		return -1;
 	r = gen_node_take(g, isl_ast_node_for_get_body(node));
-	pop_id(g);
+	tcc_kgen_pop_id(g);
 	return r;
 }
 
-static tcc_stat gen_if(struct kgen *g, __isl_keep isl_ast_node *node)
+static tcc_stat gen_if(struct tcc_kgen *g, __isl_keep isl_ast_node *node)
 {
 	struct tcc_llvm *cg = g->cg;
 	LLVMValueRef cond = ast_expr_take(g, isl_ast_node_if_get_cond(node));
-	LLVMBasicBlockRef then = new_block(g, "then"), other = NULL, join;
+	LLVMBasicBlockRef then = tcc_kgen_block(g, "then"), other = NULL, join;
 	int has_else = isl_ast_node_if_has_else_node(node) == isl_bool_true;
 
 	if (!cond)
 		return -1;
 	if (has_else)
-		other = new_block(g, "else");
-	join = new_block(g, "endif");
+		other = tcc_kgen_block(g, "else");
+	join = tcc_kgen_block(g, "endif");
 	LLVMBuildCondBr(cg->b, cond, then, has_else ? other : join);
 	LLVMPositionBuilderAtEnd(cg->b, then);
 	if (gen_node_take(g, isl_ast_node_if_get_then_node(node)) < 0)
@@ -386,7 +452,7 @@ static tcc_stat gen_if(struct kgen *g, __isl_keep isl_ast_node *node)
 	return 0;
 }
 
-static tcc_stat gen_block(struct kgen *g, __isl_keep isl_ast_node *node)
+static tcc_stat gen_block(struct tcc_kgen *g, __isl_keep isl_ast_node *node)
 {
 	isl_ast_node_list *list = isl_ast_node_block_get_children(node);
 	isl_size n = isl_ast_node_list_size(list);
@@ -398,7 +464,52 @@ static tcc_stat gen_block(struct kgen *g, __isl_keep isl_ast_node *node)
 	return r;
 }
 
-static tcc_stat gen_node(struct kgen *g, __isl_keep isl_ast_node *node)
+/* A "parallel" or "vector" mark applies to the for node right below it, or to each for
+ * node of a block right below it (isl separates full and partial tiles into several loops);
+ * any other mark, or a mark above something else, is walked through. */
+static tcc_stat gen_marked(struct tcc_kgen *g, const char *name, __isl_keep isl_ast_node *child)
+{
+	int is_for = isl_ast_node_get_type(child) == isl_ast_node_for &&
+		     isl_ast_node_for_is_degenerate(child) == isl_bool_false;
+	isl_ast_node_list *list;
+	isl_size n;
+	tcc_stat r = 0;
+
+	if (is_for && name && !strcmp(name, "parallel"))
+		return tcc_kgen_parallel(g, child);
+	if (is_for && name && !strcmp(name, "vector"))
+		return tcc_kgen_vector(g, child);
+	if (!name || isl_ast_node_get_type(child) != isl_ast_node_block)
+		return tcc_kgen_node(g, child);
+	list = isl_ast_node_block_get_children(child);
+	n = isl_ast_node_list_size(list);
+	for (isl_size i = 0; i < n && r == 0; i++) {
+		isl_ast_node *c = isl_ast_node_list_get_at(list, i);
+
+		r = c ? gen_marked(g, name, c) : -1;
+		isl_ast_node_free(c);
+	}
+	isl_ast_node_list_free(list);
+	return n < 0 ? -1 : r;
+}
+
+static tcc_stat gen_mark(struct tcc_kgen *g, __isl_keep isl_ast_node *node)
+{
+	isl_id *id = isl_ast_node_mark_get_id(node);
+	isl_ast_node *child = isl_ast_node_mark_get_node(node);
+	const char *name = id ? isl_id_get_name(id) : NULL;
+	tcc_stat r = -1;
+
+	if (name && strcmp(name, "parallel") && strcmp(name, "vector"))
+		name = NULL;
+	if (child)
+		r = gen_marked(g, name, child);
+	isl_id_free(id);
+	isl_ast_node_free(child);
+	return r;
+}
+
+tcc_stat tcc_kgen_node(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_node *node)
 {
 	switch (isl_ast_node_get_type(node)) {
 	case isl_ast_node_for:
@@ -407,12 +518,12 @@ static tcc_stat gen_node(struct kgen *g, __isl_keep isl_ast_node *node)
 		return gen_if(g, node);
 	case isl_ast_node_block:
 		return gen_block(g, node);
-	case isl_ast_node_mark: /* TODO: parallel/vector marks */
-		return gen_node_take(g, isl_ast_node_mark_get_node(node));
+	case isl_ast_node_mark:
+		return gen_mark(g, node);
 	case isl_ast_node_user:
 		return gen_user(g, node);
 	default:
-		return kgen_error(g, "invalid loop AST node");
+		return tcc_kgen_error(g, "invalid loop AST node");
 	}
 }
 
@@ -440,19 +551,20 @@ static void add_param_attr(struct tcc_llvm *cg, LLVMValueRef fn, unsigned idx, c
 }
 
 /* Declare "symbol"; buffer arguments are noalias, nocapture and named after the buffers. */
-static LLVMValueRef declare_kernel(struct kgen *g, const char *symbol)
+static LLVMValueRef declare_kernel(struct tcc_kgen *g, const char *symbol)
 {
 	struct tcc_llvm *cg = g->cg;
 	const struct tcc_kernel *k = g->k;
 	LLVMValueRef fn;
 
 	if (LLVMGetNamedFunction(cg->mod, symbol)) {
-		kgen_error(g, "symbol is already defined");
+		tcc_kgen_error(g, "symbol is already defined");
 		return NULL;
 	}
 	fn = LLVMAddFunction(cg->mod, symbol, tcc_llvm_kernel_fn_type(cg, k->nbufs));
 	tcc_llvm_set_fn_attrs(cg, fn);
 	LLVMSetValueName2(LLVMGetParam(fn, 0), "ex", 2);
+	g->ex = LLVMGetParam(fn, 0);
 	for (int i = 0; i < k->nbufs; i++) {
 		LLVMValueRef p = LLVMGetParam(fn, (unsigned)i + 1);
 
@@ -473,25 +585,25 @@ static __isl_give isl_ast_node *build_ast(struct tcc_poly *poly)
 	return tree;
 }
 
-static tcc_stat gen_body(struct kgen *g, struct tcc_poly *poly, const char *symbol)
+static tcc_stat gen_body(struct tcc_kgen *g, struct tcc_poly *poly, const char *symbol)
 {
 	struct tcc_llvm *cg = g->cg;
 	isl_ast_node *tree = build_ast(poly);
 	tcc_stat r;
 
 	if (!tree)
-		return kgen_error(g, "cannot generate the loop AST");
+		return tcc_kgen_error(g, "cannot generate the loop AST");
 	g->fn = declare_kernel(g, symbol);
 	if (!g->fn) {
 		isl_ast_node_free(tree);
 		return -1;
 	}
-	LLVMPositionBuilderAtEnd(cg->b, new_block(g, "entry"));
+	LLVMPositionBuilderAtEnd(cg->b, tcc_kgen_block(g, "entry"));
 	r = gen_node_take(g, tree);
 	if (r == 0)
 		LLVMBuildRetVoid(cg->b);
 	while (g->nids)
-		pop_id(g);
+		tcc_kgen_pop_id(g);
 	return r;
 }
 
@@ -499,7 +611,7 @@ tcc_stat tcc_llvm_add_kernel_poly(__tcc_keep struct tcc_llvm *cg, __tcc_keep str
 				  const char *symbol)
 {
 	const struct tcc_kernel *k = tcc_poly_get_kernel(poly);
-	struct kgen g = { .cg = cg, .k = k };
+	struct tcc_kgen g = { .cg = cg, .k = k };
 	tcc_stat r;
 
 	for (int i = 0; i < k->nbufs; i++)

@@ -16,6 +16,9 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
+#include <isl/ast.h>
+#include <isl/id.h>
+#include <stdint.h>
 
 #include "codegen/codegen.h"
 
@@ -44,6 +47,14 @@ int64_t tcc_llvm_dtype_size(int dtype);
 
 /* Add "target-cpu", "target-features", nounwind and the frame-pointer attribute to "fn". */
 void tcc_llvm_set_fn_attrs(__tcc_keep struct tcc_llvm *cg, LLVMValueRef fn);
+/* Also "prefer-vector-width"="512" and "min-legal-vector-width"="512" when the target has
+ * AVX-512F (so LLVM's own vectorizers use zmm registers). */
+/* The width in bytes of the target's vector registers for codegen: 64 with +avx512f, 32
+ * with +avx, else 16. */
+int tcc_llvm_vector_bytes(__tcc_keep struct tcc_llvm *cg);
+/* Set the `contract` fast-math flag on "v" when it is a floating-point instruction (so
+ * fmul + fadd become FMAs); returns "v". */
+LLVMValueRef tcc_llvm_contract(LLVMValueRef v);
 /* Report "what: msg" as an error at "loc" and LLVMDisposeMessage(msg) (msg may be NULL).
  * Returns -1. */
 tcc_stat tcc_llvm_error_msg(__tcc_keep struct tcc_llvm *cg, struct tcc_loc loc, const char *what,
@@ -70,6 +81,13 @@ struct tcc_llvm_env {
 	const struct tcc_kstmt *s;
 	LLVMValueRef *bufs;
 	LLVMValueRef *iters;
+	/* Vector code (llvm_vector.c): "vw" lanes (0: scalar code). "iters" then holds the
+	 * values of lane 0, "lanes" the <vw x i64> values of every lane, and "dits" the
+	 * derivative of each iterator w.r.t. the vector loop's iterator (TCC_LLVM_NODERIV when
+	 * it is not a constant). */
+	int vw;
+	LLVMValueRef *lanes;
+	const int64_t *dits;
 };
 
 /* The value of "e" in its register type (bool as i1); NULL on error (reported). */
@@ -87,5 +105,66 @@ void tcc_llvm_store_elem(__tcc_keep struct tcc_llvm *cg, LLVMValueRef addr, LLVM
  * NaN-propagating for floats); `=` gives "v". */
 LLVMValueRef tcc_llvm_update(__tcc_keep struct tcc_llvm *cg, enum tcc_kupdate upd, int dtype,
 			     LLVMValueRef old, LLVMValueRef v);
+
+/* ---- llvm_kernel.c internals shared with llvm_parallel.c and llvm_vector.c ----
+ *
+ * The state of one function being generated: "fn", its "ex" argument and buffer pointers
+ * "bufs" (by tcc_kbuf.index), and a stack of "nids" AST iterators "ids" (owned references)
+ * with their i64 values "vals". "nloops" counts the loops emitted so far (a loop whose body
+ * adds none is innermost); "loop_md" is the llvm.loop metadata kind. */
+struct tcc_kgen {
+	struct tcc_llvm *cg;
+	const struct tcc_kernel *k;
+	LLVMValueRef fn, ex;
+	LLVMValueRef *bufs;
+	int nids, cap;
+	isl_id **ids;
+	LLVMValueRef *vals;
+	int nloops;
+	unsigned loop_md;
+};
+
+/* Report "what" about the kernel; returns -1. */
+tcc_stat tcc_kgen_error(__tcc_keep struct tcc_kgen *g, const char *what);
+/* Bind AST iterator "id" to "v" (innermost binding wins) / drop the last binding. */
+tcc_stat tcc_kgen_push_id(__tcc_keep struct tcc_kgen *g, __isl_take isl_id *id, LLVMValueRef v);
+void tcc_kgen_pop_id(__tcc_keep struct tcc_kgen *g);
+/* An isl AST expression as i64 (i1 for conditions); NULL on error (reported). */
+LLVMValueRef tcc_kgen_ast_expr(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_expr *e);
+/* Generate an AST node at the builder's insertion point. */
+tcc_stat tcc_kgen_node(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_node *node);
+/* The loop of "node" from "init" (its own cond and inc), as gen_for emits it. */
+tcc_stat tcc_kgen_loop(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_node *node,
+		       LLVMValueRef init);
+/* The shape of for node "node": *init (evaluated; always set unless -1 is returned), and
+ * when the condition is `it <= ub` or `it < ub` with ub free of the iterator and the stride
+ * is a positive constant, the exclusive bound *ub and *stride (returns 1); 0 for other
+ * shapes; -1 on error. */
+int tcc_kgen_loop_shape(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_node *node,
+			LLVMValueRef *init, LLVMValueRef *ub, int64_t *stride);
+/* The iterator of a for node. */
+__isl_give isl_id *tcc_kgen_for_id(__isl_keep isl_ast_node *node);
+/* The statement a user node calls and its iterator values (ISL's call arguments). */
+__tcc_null const struct tcc_kstmt *tcc_kgen_user_stmt(__tcc_keep struct tcc_kgen *g,
+						       __isl_keep isl_ast_node *node);
+LLVMBasicBlockRef tcc_kgen_block(__tcc_keep struct tcc_kgen *g, const char *name);
+
+/* ---- llvm_parallel.c: a for node under a "parallel" mark → tcc_rt_parallel_for ---- */
+tcc_stat tcc_kgen_parallel(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_node *node);
+
+/* ---- llvm_vector.c: vector code ---- */
+
+#define TCC_LLVM_NODERIV INT64_MIN
+
+/* A for node under a "vector" mark: vector code of W lanes over full chunks, then the scalar
+ * loop for the rest; the plain scalar loop when the body cannot be vectorized. */
+tcc_stat tcc_kgen_vector(__tcc_keep struct tcc_kgen *g, __isl_keep isl_ast_node *node);
+/* A leaf (literal, iterator, load) in vector code (env->vw lanes). */
+LLVMValueRef tcc_llvm_vleaf(__tcc_keep struct tcc_llvm_env *env,
+			    __tcc_keep const struct tcc_kexpr *e);
+/* The element type of vector type "t" ("t" itself when scalar). */
+LLVMTypeRef tcc_llvm_scalar_type(LLVMTypeRef t);
+/* The constant "c" splat to the vector type "t" ("c" when "t" is scalar). */
+LLVMValueRef tcc_llvm_splat_const(LLVMTypeRef t, LLVMValueRef c);
 
 #endif
