@@ -73,6 +73,15 @@ tcc_bool tcc_poly_band_is_permutable(__tcc_keep struct tcc_poly *poly,
 				     __isl_keep __tcc_null isl_union_map *outer,
 				     __isl_keep isl_union_map *band, enum tcc_poly_dep kind);
 
+/* Is member "member" of "band" parallel: does it carry no dependence of "kind" (use
+ * TCC_POLY_DEP_ALL: reduction updates of one element may not run concurrently) once the
+ * "outer" schedule (NULL: none) and the band members before it are equal? So its loop may
+ * run its iterations at the same time (threads, vector lanes). 1 yes, 0 no, -1 error. */
+tcc_bool tcc_poly_band_member_is_parallel(__tcc_keep struct tcc_poly *poly,
+					  __isl_keep __tcc_null isl_union_map *outer,
+					  __isl_keep isl_union_map *band, int member,
+					  enum tcc_poly_dep kind);
+
 /* Generate the AST of "sched" (NULL: the current schedule) and print it as C-like text:
  * for/if/blocks, one line per statement instance with its subscripts in terms of the
  * loop iterators (c0, c1, ...). Returns -1 on error. */

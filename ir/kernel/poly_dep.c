@@ -116,6 +116,7 @@ struct check {
 	isl_size n;
 	int outer;
 	int band;
+	int parallel;
 	isl_bool bad;
 };
 
@@ -153,6 +154,9 @@ static isl_stat check_map(__isl_take isl_map *m, void *user)
 		for (int j = c->outer; j < c->outer + c->band && bad == isl_bool_false; j++) {
 			isl_map *dec = isl_map_order_lt(isl_map_copy(m), isl_dim_out, j, isl_dim_in, j);
 
+			if (c->parallel) /* any difference on the member is a carried dependence */
+				dec = isl_map_union(dec, isl_map_order_gt(isl_map_copy(m), isl_dim_out,
+									  j, isl_dim_in, j));
 			bad = isl_bool_not(isl_map_is_empty(dec));
 			isl_map_free(dec);
 		}
@@ -230,25 +234,51 @@ static isl_stat pad_outer(__isl_take isl_map *m, void *user)
 	return *pc->out ? isl_stat_ok : isl_stat_error;
 }
 
-tcc_bool tcc_poly_band_is_permutable(__tcc_keep struct tcc_poly *poly,
-				     __isl_keep __tcc_null isl_union_map *outer,
-				     __isl_keep isl_union_map *band, enum tcc_poly_dep kind)
+/* The dependences of "kind" in the time of "outer" (padded, NULL: none) followed by "band",
+ * checked as "c" says once c->outer has been increased by the outer dims. */
+static tcc_bool check_band(struct tcc_poly *poly, __isl_keep __tcc_null isl_union_map *outer,
+			   __isl_keep isl_union_map *band, enum tcc_poly_dep kind, struct check *c)
 {
-	struct check c = { 0 };
-	isl_size n_outer = 0, n_band = 0;
+	isl_size n_outer = 0;
 	isl_union_map *time;
 
-	if (!band || (outer && isl_union_map_foreach_map(outer, &range_dim, &n_outer) < 0) ||
-	    isl_union_map_foreach_map(band, &range_dim, &n_band) < 0)
+	if (!band || (outer && isl_union_map_foreach_map(outer, &range_dim, &n_outer) < 0))
 		return -1;
-	c.outer = n_outer;
-	c.band = n_band;
+	c->outer += n_outer;
 	if (!outer)
-		return check_deps(poly, isl_union_map_copy(band), kind, &c);
+		return check_deps(poly, isl_union_map_copy(band), kind, c);
 	/* Pad the outer part first so that the band starts at the same dim everywhere. */
 	time = isl_union_map_empty(isl_union_map_get_space(outer));
 	if (isl_union_map_foreach_map(outer, &pad_outer, &(struct pad_ctx){ n_outer, &time }) < 0)
 		time = isl_union_map_free(time);
 	time = isl_union_map_flat_range_product(time, isl_union_map_copy(band));
-	return check_deps(poly, time, kind, &c);
+	return check_deps(poly, time, kind, c);
+}
+
+tcc_bool tcc_poly_band_is_permutable(__tcc_keep struct tcc_poly *poly,
+				     __isl_keep __tcc_null isl_union_map *outer,
+				     __isl_keep isl_union_map *band, enum tcc_poly_dep kind)
+{
+	struct check c = { 0 };
+	isl_size n_band = 0;
+
+	if (!band || isl_union_map_foreach_map(band, &range_dim, &n_band) < 0)
+		return -1;
+	c.band = n_band;
+	return check_band(poly, outer, band, kind, &c);
+}
+
+tcc_bool tcc_poly_band_member_is_parallel(__tcc_keep struct tcc_poly *poly,
+					  __isl_keep __tcc_null isl_union_map *outer,
+					  __isl_keep isl_union_map *band, int member,
+					  enum tcc_poly_dep kind)
+{
+	struct check c = { .outer = member, .band = 1, .parallel = 1 };
+	isl_size n_band = 0;
+
+	if (!band || isl_union_map_foreach_map(band, &range_dim, &n_band) < 0)
+		return -1;
+	if (member < 0 || member >= n_band)
+		return -1;
+	return check_band(poly, outer, band, kind, &c);
 }

@@ -1,0 +1,43 @@
+/* The automatic scheduler ("schedule" pass): statement analysis and plans. */
+#ifndef TCC_PASSES_SCHEDULE_AUTO_H
+#define TCC_PASSES_SCHEDULE_AUTO_H
+
+#include "passes/schedule/sched.h"
+
+enum { AUTO_ACC_BAD, AUTO_ACC_INVARIANT, AUTO_ACC_CONTIG };
+
+/* How load (or target) "load" varies with iterator "it": not at all, contiguously (only in
+ * the last subscript, coefficient 1), or otherwise (strided, gathered: BAD). */
+int auto_access_kind(const struct tcc_kexpr *load, int it);
+/* The iterator that is the target's last subscript, if stride-1 there and every load is
+ * contiguous or invariant in it; -1 otherwise. */
+int auto_stride1_iter(const struct tcc_kstmt *s);
+int auto_in_target(const struct tcc_kstmt *s, int it);
+
+/* A GEMM-class statement T[.., row, .., col] += A * B: "col" the stride-1 target iterator
+ * (vector lanes), "row" the target iterator of the broadcast operand (register rows), "red"
+ * the outermost reduction iterator of extent > 1 (the cache tile). */
+struct auto_gemm {
+	int row, col, red;
+};
+int auto_match_gemm(const struct tcc_kstmt *s, struct auto_gemm *g);
+
+/* The options of the pass, with the host facts resolved. */
+struct auto_options {
+	int64_t vector_width, l1, l2, min_work, max_unroll;
+	const char *kernel;
+	int64_t gemm;
+};
+
+/* Plans: each replaces the initial one-statement band "band" of "s" and returns the node at
+ * its position; *done is 0 when the plan does not apply (band returned unchanged). */
+__isl_give isl_schedule_node *auto_plan_gemm(struct sched_env *env, const struct tcc_kstmt *s,
+					     __isl_take isl_schedule_node *band, int *done);
+__isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const struct tcc_kstmt *s,
+					       __isl_take isl_schedule_node *band);
+/* Mark "band" parallel at its first member of extent >= 2 when that member carries no
+ * dependence (splitting the extent-1 members before it off). */
+__isl_give isl_schedule_node *auto_add_parallel(struct sched_env *env,
+						__isl_take isl_schedule_node *band);
+
+#endif

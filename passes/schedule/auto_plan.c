@@ -1,0 +1,83 @@
+/* The automatic scheduler's plans: memory-bound (parallel + vector) and GEMM register
+ * blocking (see docs/schedule.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include <isl/map.h>
+#include <isl/set.h>
+#include <isl/union_map.h>
+#include <isl/union_set.h>
+
+#include "passes/schedule/auto.h"
+
+static int64_t ext_of(const struct tcc_kstmt *s, int i)
+{
+	return s->iters[i].hi - s->iters[i].lo;
+}
+
+static int64_t work_of(const struct tcc_kstmt *s)
+{
+	int64_t w = 1;
+
+	for (int i = 0; i < s->niters; i++)
+		w *= ext_of(s, i) > 0 ? ext_of(s, i) : 0;
+	return w;
+}
+
+/* Mark "band" parallel at its first member of extent >= 2 when that member carries no
+ * dependence (splitting off the extent-1 members before it). */
+__isl_give isl_schedule_node *auto_add_parallel(struct sched_env *env,
+						__isl_take isl_schedule_node *band)
+{
+	int n = sched_band_n(band), p = 0;
+	int64_t ext;
+	tcc_bool par;
+
+	while (p < n && (ext = sched_member_extent(band, p)) == 1)
+		p++;
+	if (n < 0 || p >= n || ext < 0)
+		return n < 0 || (p < n && ext < 0) ? isl_schedule_node_free(band) : band;
+	if (p > 0) {
+		band = isl_schedule_node_band_split(band, p);
+		band = isl_schedule_node_child(band, 0);
+	}
+	par = sched_member_parallel(env, band, 0);
+	if (par < 0)
+		return isl_schedule_node_free(band);
+	if (par) {
+		band = sched_insert_mark(band, "parallel");
+		env->changed = 1;
+	}
+	return p > 0 ? isl_schedule_node_parent(band) : band;
+}
+
+__isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const struct tcc_kstmt *s,
+					       __isl_take isl_schedule_node *band)
+{
+	const struct auto_options *o = env->opts;
+	int n = sched_band_n(band);
+	int b = auto_stride1_iter(s);
+
+	if (n <= 0)
+		return band;
+	if (s->target->dtype == TCC_DT_FLOAT && b == n - 1 &&
+	    ext_of(s, b) % o->vector_width == 0) {
+		const char *why = NULL;
+		isl_schedule_node *v = sched_vectorize_last(env, isl_schedule_node_copy(band), n,
+							    o->vector_width, &why);
+
+		if (!v)
+			return isl_schedule_node_free(band);
+		if (why) {
+			isl_schedule_node_free(v);
+		} else {
+			isl_schedule_node_free(band);
+			band = v;
+			env->changed = 1;
+		}
+	}
+	if (work_of(s) >= o->min_work)
+		band = auto_add_parallel(env, band);
+	return band;
+}
+
