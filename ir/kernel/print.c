@@ -1,4 +1,5 @@
 /* The kernel IR text form (grammar in docs/ir-kernel.md). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,14 +15,11 @@ static const char *dt_text(int dt)
 /* A float literal always shows that it is one ("0.0", "1e-05", "inf"). */
 static void print_float_lit(struct tcc_printer *p, double v)
 {
-	size_t start = tcc_printer_len(p);
-	const char *s;
-
+	/* Infinities and NaN print as words; a finite value without '.' or an exponent gets
+	 * ".0" so that it reads back as a float. Decided on the value, not on the printed text
+	 * (a printer writing to a file keeps none). */
 	tcc_printer_double(p, v);
-	s = tcc_printer_get_str(p);
-	if (!s)
-		return;
-	if (!strpbrk(s + start, ".eEni"))
+	if (isfinite(v) && v == trunc(v) && fabs(v) < 1e15)
 		tcc_printer_str(p, ".0");
 }
 
