@@ -233,26 +233,53 @@ static LLVMValueRef subscript(struct tcc_llvm_env *env, const struct tcc_kexpr *
 	return LLVMBuildIntCast2(env->cg->b, v, env->cg->t_i64, is_signed(e->dtype), "");
 }
 
-LLVMValueRef tcc_llvm_elem_addr(__tcc_keep struct tcc_llvm_env *env,
-				__tcc_keep const struct tcc_kexpr *e)
+/* The flat row-major offset of "e"'s subscripts (for ranks above ADDR_MAX_RANK). */
+static LLVMValueRef flat_offset(struct tcc_llvm_env *env, const struct tcc_kexpr *e)
 {
 	struct tcc_llvm *cg = env->cg;
-	const struct tcc_kbuf *buf = e->u.buf;
 	LLVMValueRef off = LLVMConstInt(cg->t_i64, 0, 0);
-	LLVMTypeRef mt = tcc_llvm_dtype(cg, buf->dtype, e->loc);
 
-	if (!mt)
-		return NULL;
 	for (int i = 0; i < e->nargs; i++) {
 		LLVMValueRef sub = subscript(env, e->args[i]);
 
 		if (!sub)
 			return NULL;
 		off = LLVMBuildMul(cg->b, off, LLVMConstInt(cg->t_i64,
-				   (unsigned long long)buf->dims[i], 0), "");
+				   (unsigned long long)e->u.buf->dims[i], 0), "");
 		off = LLVMBuildAdd(cg->b, off, sub, "");
 	}
-	return LLVMBuildInBoundsGEP2(cg->b, mt, env->bufs[buf->index], &off, 1, buf->name);
+	return off;
+}
+
+#define ADDR_MAX_RANK 16
+
+/* One multi-index GEP over the buffer's array type [d1 x [... x elem]]: LLVM's alias
+ * analysis tells apart elements whose subscripts differ by constants (a flat offset, once
+ * instcombine has turned its adds into disjoint ors, hides that and keeps register tiles in
+ * memory). */
+LLVMValueRef tcc_llvm_elem_addr(__tcc_keep struct tcc_llvm_env *env,
+				__tcc_keep const struct tcc_kexpr *e)
+{
+	struct tcc_llvm *cg = env->cg;
+	const struct tcc_kbuf *buf = e->u.buf;
+	LLVMTypeRef mt = tcc_llvm_dtype(cg, buf->dtype, e->loc), at;
+	LLVMValueRef idx[ADDR_MAX_RANK];
+
+	if (!mt)
+		return NULL;
+	if (e->nargs == 0 || e->nargs > ADDR_MAX_RANK) {
+		idx[0] = e->nargs ? flat_offset(env, e) : LLVMConstInt(cg->t_i64, 0, 0);
+		return idx[0] ? LLVMBuildInBoundsGEP2(cg->b, mt, env->bufs[buf->index], idx, 1,
+						      buf->name) : NULL;
+	}
+	at = mt;
+	for (int i = e->nargs - 1; i >= 1; i--)
+		at = LLVMArrayType2(at, (uint64_t)buf->dims[i]);
+	for (int i = 0; i < e->nargs; i++)
+		if (!(idx[i] = subscript(env, e->args[i])))
+			return NULL;
+	return LLVMBuildInBoundsGEP2(cg->b, at, env->bufs[buf->index], idx, (unsigned)e->nargs,
+				     buf->name);
 }
 
 /* ---- operations ---- */

@@ -25,6 +25,12 @@ static const struct tcc_pass_option sched_opts[] = {
 	  "only this kernel (empty: all)" },
 	{ "gemm", TCC_OPT_BOOL, offsetof(struct auto_options, gemm), "1",
 	  "register-block GEMM-class statements (else they are scheduled as memory-bound)" },
+	{ "pack", TCC_OPT_BOOL, offsetof(struct auto_options, pack), "1",
+	  "copy the B operand of 2-D MatMuls into contiguous 4W-column panels first" },
+	{ "gemm-kc", TCC_OPT_INT, offsetof(struct auto_options, gemm_kc), "0",
+	  "GEMM reduction cache tile (0: from L1, at most 256)" },
+	{ "gemm-nc", TCC_OPT_INT, offsetof(struct auto_options, gemm_nc), "0",
+	  "GEMM column cache tile (0: the B block in half of L2)" },
 };
 
 /* The statement of a one-statement band's domain, or NULL. */
@@ -80,6 +86,9 @@ static tcc_stat auto_run(__tcc_keep struct tcc_model *m, const void *options)
 	o.vector_width = sched_vector_width(o.vector_width);
 	o.l1 = sched_cache_bytes(1, o.l1);
 	o.l2 = sched_cache_bytes(2, o.l2);
+	if (o.gemm && o.pack &&
+	    auto_pack_program(m->program, 4 * o.vector_width, 16, o.kernel) < 0)
+		return -1;
 	return sched_run_kernels(m, "schedule", o.kernel, auto_kernel, &o);
 }
 

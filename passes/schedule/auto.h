@@ -13,6 +13,9 @@ int auto_access_kind(const struct tcc_kexpr *load, int it);
  * contiguous or invariant in it; -1 otherwise. */
 int auto_stride1_iter(const struct tcc_kstmt *s);
 int auto_in_target(const struct tcc_kstmt *s, int it);
+/* The target iterator other than "col" that also appears in the target's last subscript
+ * (the panel index jb of a packed GEMM, nr*jb + jj), -1 when none. */
+int auto_panel_iter(const struct tcc_kstmt *s, int col);
 
 /* A GEMM-class statement T[.., row, .., col] += A * B: "col" the stride-1 target iterator
  * (vector lanes), "row" the target iterator of the broadcast operand (register rows), "red"
@@ -20,13 +23,14 @@ int auto_in_target(const struct tcc_kstmt *s, int it);
 struct auto_gemm {
 	int row, col, red;
 };
+/* On a 0 return, row == -1 with col, red >= 0 means a GEMV-like statement (no row). */
 int auto_match_gemm(const struct tcc_kstmt *s, struct auto_gemm *g);
 
 /* The options of the pass, with the host facts resolved. */
 struct auto_options {
 	int64_t vector_width, l1, l2, min_work, max_unroll;
 	const char *kernel;
-	int64_t gemm;
+	int64_t gemm, gemm_kc, gemm_nc, pack;
 };
 
 /* Plans: each replaces the initial one-statement band "band" of "s" and returns the node at
@@ -39,5 +43,11 @@ __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const stru
  * dependence (splitting the extent-1 members before it off). */
 __isl_give isl_schedule_node *auto_add_parallel(struct sched_env *env,
 						__isl_take isl_schedule_node *band);
+
+/* Pack the B operand of every 2-D MatMul-like statement of the kernels still on their initial
+ * schedule ("only": that kernel) into nr-column panels (pack.c); statements with N % nr != 0,
+ * fewer than "min_rows" rows or K < 16 are left as they are, with a warning. */
+tcc_stat auto_pack_program(struct tcc_program *prog, int64_t nr, int64_t min_rows,
+			   const char *only);
 
 #endif

@@ -15,11 +15,15 @@ static int64_t ext_of(const struct tcc_kstmt *s, int i)
 	return s->iters[i].hi - s->iters[i].lo;
 }
 
-/* Register tile: "mr" rows (unrolled) × "nr" columns (nr/W vectors, unrolled). */
+/* Register tile: "mr" rows (unrolled) × "nr" columns (nr/W vectors, unrolled); cache tiles:
+ * "kc" reduction steps (0: none), "nc" columns (0: none). One part of the split domain starts
+ * its rows at "r0" and its columns at "c0" (the register tiles count from there). */
 struct gemm_plan {
 	const struct tcc_kstmt *s;
 	struct auto_gemm g;
-	int64_t w, mr, nr, kc;
+	int64_t w, mr, nr, kc, nc, r0, c0, mc;
+	int jb; /* the panel iterator of a packed GEMM (pack.c), -1 */
+	int *lanes_ok; /* shared by the parts: -1 unknown, else whether the lanes are parallel */
 };
 
 static double tile_use(int64_t ext, int64_t t)
@@ -42,7 +46,7 @@ static void pick_tile(struct gemm_plan *p, int64_t nrows, int64_t ncols, int64_t
 			    tile_use(nrows, mr) *
 			    tile_use(ncols, nr);
 
-		if (mr * cand[i][1] > max_unroll)
+		if (mr * cand[i][1] > max_unroll || (p->jb >= 0 && nr != ncols))
 			continue;
 		if (sc > best + 1e-9) {
 			best = sc;
@@ -52,18 +56,55 @@ static void pick_tile(struct gemm_plan *p, int64_t nrows, int64_t ncols, int64_t
 	}
 }
 
-/* The cache tile of the reduction: A and B micro-panels in half of L1. */
-static void pick_kc(struct gemm_plan *p, int64_t l1)
+/* Product of the extents of the reduction iterators other than "red" (inside the k tile). */
+static int64_t inner_red(const struct gemm_plan *p)
 {
 	int64_t inner = 1;
 
 	for (int i = 0; i < p->s->niters; i++)
 		if (i != p->g.red && !auto_in_target(p->s, i))
 			inner *= ext_of(p->s, i) > 0 ? ext_of(p->s, i) : 1;
-	p->kc = l1 / 2 / (4 * (p->mr + p->nr) * inner);
+	return inner;
+}
+
+/* Cache tiles, loop order jc -> kc -> ir -> jr -> k: the A micro-panel (mr x kc) stays in L1
+ * across jr, the B block (kc x nc) in half of L2 across ir. "ncols": full-vector columns. */
+static void pick_cache(struct gemm_plan *p, const struct auto_options *o, int64_t ncols)
+{
+	int64_t inner = inner_red(p), ncmax, nchunks;
+
+	/* measured on Zen 5 (docs/schedule.md): packed panels like a long kc (512), strided
+	 * B rows a shorter one (TLB, L1 sets) */
+	p->kc = o->gemm_kc ? o->gemm_kc : o->l1 / 4 / (4 * p->mr * inner);
+	if (!o->gemm_kc && p->kc > (p->jb >= 0 ? 512 : 256))
+		p->kc = p->jb >= 0 ? 512 : 256;
 	p->kc = p->kc < 8 ? 8 : p->kc / 8 * 8;
-	if (p->kc >= ext_of(p->s, p->g.red))
+	if (p->kc >= ext_of(p->s, p->g.red)) {
 		p->kc = 0;
+	} else { /* equal blocks: 576 -> 2 x 288, not 512 + 64 */
+		int64_t k = ext_of(p->s, p->g.red), nb = (k + p->kc - 1) / p->kc;
+
+		p->kc = ((k + nb - 1) / nb + 7) / 8 * 8;
+	}
+	if (p->jb >= 0) { /* packed: kc -> ic (A block in L2/8: B panels pass too) -> jb -> ir */
+		int64_t m = ext_of(p->s, p->g.row);
+
+		p->nc = 0;
+		p->mc = o->l2 / 8 / (4 * inner * (p->kc ? p->kc : ext_of(p->s, p->g.red)));
+		p->mc = p->mc < p->mr ? p->mr : p->mc / p->mr * p->mr;
+		if (p->mc >= m)
+			p->mc = 0;
+		return;
+	}
+	ncmax = o->gemm_nc ? o->gemm_nc :
+			     o->l2 / 2 / (4 * inner * (p->kc ? p->kc : ext_of(p->s, p->g.red)));
+	ncmax = ncmax < p->nr ? p->nr : ncmax / p->nr * p->nr;
+	nchunks = (ncols + ncmax - 1) / ncmax;
+	if (nchunks > 1 && nchunks % 2)
+		nchunks++; /* an even count shares out over 2 threads */
+	p->nc = ((ncols + nchunks - 1) / nchunks + p->nr - 1) / p->nr * p->nr;
+	if (p->nc >= ncols)
+		p->nc = 0;
 }
 
 /* "{ S[x0,...] -> [exprs] }" or "{ S[x0,...] : exprs }" into buf. */
@@ -104,24 +145,104 @@ static __isl_give isl_schedule_node *down(__isl_take isl_schedule_node *node, in
 	return node;
 }
 
-/* Outer tiles: the other target iterators, then rows/mr, columns/nr; marked parallel. */
-static __isl_give isl_schedule_node *gemm_outer(struct sched_env *env, struct gemm_plan *p,
-						__isl_take isl_schedule_node *node)
+/* Row and column register-tile expressions of the part: "floor((x - r0)/mr)" etc. */
+static void tile_expr(char *e, size_t size, const char *fmt, int it, int64_t base, int64_t t)
 {
-	const struct tcc_kstmt *s = p->s;
-	char e[512];
-	size_t len = 0;
+	char x[64];
 
-	for (int i = 0; i < s->niters; i++)
-		if (i != p->g.row && i != p->g.col && auto_in_target(s, i) && ext_of(s, i) > 1)
-			len += (size_t)snprintf(e + len, sizeof(e) - len, "x%d,", i);
-	snprintf(e + len, sizeof(e) - len, "floor(x%d/%lld),floor(x%d/%lld)", p->g.row,
-		 (long long)p->mr, p->g.col, (long long)p->nr);
-	node = ins(node, s, e);
-	return node ? auto_add_parallel(env, node) : NULL;
+	snprintf(x, sizeof(x), base ? "(x%d - %lld)" : "x%d", it, (long long)base);
+	snprintf(e, size, fmt, x, (long long)t);
 }
 
-/* The reduction: the cache tile of "red", then the reduction iterators. */
+/* Insert band "e" at "node", mark it parallel when "par", and go down to the leaf. */
+static __isl_give isl_schedule_node *outer_band(struct sched_env *env, struct gemm_plan *p,
+						__isl_take isl_schedule_node *node, const char *e,
+						int par, int *depth)
+{
+	node = ins(node, p->s, e);
+	if (par && node)
+		node = auto_add_parallel(env, node);
+	return down(node, depth);
+}
+
+/* Outer tiles of a packed GEMM: one parallel loop outermost (one fork per run, threads own
+ * disjoint C tiles): two halves of the panels jb, or else the row blocks; then [red / kc],
+ * [(row - r0) / mc], [jb], [(row - r0) / mr]. */
+static __isl_give isl_schedule_node *gemm_outer_packed(struct sched_env *env,
+						       struct gemm_plan *p,
+						       __isl_take isl_schedule_node *node,
+						       int *depth)
+{
+	const struct tcc_kstmt *s = p->s;
+	char e[256];
+	int64_t njb = ext_of(s, p->jb);
+	int cols = njb >= 2, rows = !cols && p->mc;
+
+	if (cols) {
+		snprintf(e, sizeof(e), "floor(x%d/%lld)", p->jb, (long long)((njb + 1) / 2));
+		node = outer_band(env, p, node, e, 1, depth);
+	}
+	if (rows) {
+		tile_expr(e, sizeof(e), "floor(%s/%lld)", p->g.row, p->r0, p->mc);
+		node = outer_band(env, p, node, e, 1, depth);
+	}
+	if (p->kc) {
+		snprintf(e, sizeof(e), "floor(x%d/%lld)", p->g.red, (long long)p->kc);
+		node = outer_band(env, p, node, e, 0, depth);
+	}
+	if (p->mc && !rows) {
+		tile_expr(e, sizeof(e), "floor(%s/%lld)", p->g.row, p->r0, p->mc);
+		node = outer_band(env, p, node, e, 0, depth);
+	}
+	snprintf(e, sizeof(e), "x%d", p->jb);
+	node = outer_band(env, p, node, e, 0, depth);
+	tile_expr(e, sizeof(e), "floor(%s/%lld)", p->g.row, p->r0, p->mr);
+	return outer_band(env, p, node, e, !cols && !rows, depth);
+}
+
+/* Outer tiles: [other target iterators, col / nc], [red / kc], [(row - r0) / mr,
+ * (col - c0) / nr]; the first band with work for two threads is marked parallel. */
+static __isl_give isl_schedule_node *gemm_outer(struct sched_env *env, struct gemm_plan *p,
+						__isl_take isl_schedule_node *node, int *depth)
+{
+	const struct tcc_kstmt *s = p->s;
+	char e[512], t1[128], t2[128];
+	size_t len = 0;
+	int64_t work = 1;
+
+	if (p->jb >= 0)
+		return gemm_outer_packed(env, p, node, depth);
+	for (int i = 0; i < s->niters; i++)
+		if (i != p->g.row && i != p->g.col && auto_in_target(s, i) && ext_of(s, i) > 1) {
+			len += (size_t)snprintf(e + len, sizeof(e) - len, "%sx%d,", "", i);
+			work *= ext_of(s, i);
+		}
+	if (p->nc) {
+		snprintf(e + len, sizeof(e) - len, "floor(x%d/%lld)", p->g.col, (long long)p->nc);
+		work *= (ext_of(s, p->g.col) + p->nc - 1) / p->nc;
+	} else if (len) {
+		e[len - 1] = 0;
+	}
+	if (len || p->nc) {
+		node = ins(node, s, e);
+		if (work >= 2)
+			node = auto_add_parallel(env, node);
+		node = down(node, depth);
+	}
+	if (p->kc) {
+		snprintf(e, sizeof(e), "floor(x%d/%lld)", p->g.red, (long long)p->kc);
+		node = down(ins(node, s, e), depth);
+	}
+	tile_expr(t1, sizeof(t1), "floor(%s/%lld)", p->g.row, p->r0, p->mr);
+	tile_expr(t2, sizeof(t2), "floor(%s/%lld)", p->g.col, p->c0, p->nr);
+	snprintf(e, sizeof(e), "%s,%s", t1, t2);
+	node = ins(node, s, e);
+	if (work < 2 && node)
+		node = auto_add_parallel(env, node);
+	return down(node, depth);
+}
+
+/* The reduction inside the cache tile: red mod kc (or red), the other reduction iterators. */
 static __isl_give isl_schedule_node *gemm_reduction(struct gemm_plan *p,
 						    __isl_take isl_schedule_node *node, int *depth)
 {
@@ -129,13 +250,10 @@ static __isl_give isl_schedule_node *gemm_reduction(struct gemm_plan *p,
 	char e[512];
 	size_t len;
 
-	if (p->kc) {
-		snprintf(e, sizeof(e), "floor(x%d/%lld)", p->g.red, (long long)p->kc);
-		node = down(ins(node, s, e), depth);
+	if (p->kc)
 		len = (size_t)snprintf(e, sizeof(e), "x%d mod %lld", p->g.red, (long long)p->kc);
-	} else {
+	else
 		len = (size_t)snprintf(e, sizeof(e), "x%d", p->g.red);
-	}
 	for (int i = 0; i < s->niters; i++)
 		if (i != p->g.red && !auto_in_target(s, i) && ext_of(s, i) > 1)
 			len += (size_t)snprintf(e + len, sizeof(e) - len, ",x%d", i);
@@ -147,20 +265,51 @@ static __isl_give isl_schedule_node *gemm_register(struct sched_env *env, struct
 						   __isl_take isl_schedule_node *node, int *depth)
 {
 	const struct tcc_kstmt *s = p->s;
-	char e[256];
+	char e[256], c[128];
 	tcc_bool ok;
 
-	snprintf(e, sizeof(e), "x%d mod %lld", p->g.row, (long long)p->mr);
+	tile_expr(e, sizeof(e), "%s mod %lld", p->g.row, p->r0, p->mr);
 	node = ins(node, s, e);
 	node = isl_schedule_node_band_member_set_ast_loop_type(node, 0, isl_ast_loop_unroll);
 	node = down(node, depth);
+	tile_expr(c, sizeof(c), "%s mod %lld", p->g.col, p->c0, p->nr);
 	if (p->nr > p->w) {
-		snprintf(e, sizeof(e), "floor((x%d mod %lld)/%lld)", p->g.col, (long long)p->nr,
-			 (long long)p->w);
+		snprintf(e, sizeof(e), "floor((%s)/%lld)", c, (long long)p->w);
 		node = ins(node, s, e);
 		node = isl_schedule_node_band_member_set_ast_loop_type(node, 0, isl_ast_loop_unroll);
 		node = down(node, depth);
 	}
+	snprintf(e, sizeof(e), "x%d mod %lld", p->g.col, (long long)p->w);
+	node = ins(node, s, e);
+	ok = node ? sched_band_is_exact(node, p->w) : -1;
+	if (ok == 1 && *p->lanes_ok >= 0)
+		ok = *p->lanes_ok; /* same statement, same lanes: checked on the first part */
+	else if (ok == 1)
+		ok = *p->lanes_ok = sched_member_parallel(env, node, 0);
+	if (ok < 0)
+		return isl_schedule_node_free(node);
+	if (ok)
+		node = sched_insert_mark(node, "vector");
+	return down(node, depth);
+}
+
+/* A GEMV (no row iterator: C[.., col] += a[red] * B[red, col]): [col / nc] (parallel, two
+ * or more chunks of C that stay in L1), [red], [col / W], vector [col mod W]: B is read
+ * row by row, contiguously. */
+static __isl_give isl_schedule_node *build_gemv(struct sched_env *env, struct gemm_plan *p,
+						__isl_take isl_schedule_node *node)
+{
+	const struct tcc_kstmt *s = p->s;
+	char e[256];
+	int depth = 0;
+	tcc_bool ok;
+
+	snprintf(e, sizeof(e), "floor(x%d/%lld)", p->g.col, (long long)p->nc);
+	node = auto_add_parallel(env, ins(node, s, e));
+	node = down(node, &depth);
+	node = gemm_reduction(p, node, &depth);
+	snprintf(e, sizeof(e), "floor(x%d/%lld)", p->g.col, (long long)p->w);
+	node = down(ins(node, s, e), &depth);
 	snprintf(e, sizeof(e), "x%d mod %lld", p->g.col, (long long)p->w);
 	node = ins(node, s, e);
 	ok = node ? sched_band_is_exact(node, p->w) : -1;
@@ -170,7 +319,10 @@ static __isl_give isl_schedule_node *gemm_register(struct sched_env *env, struct
 		return isl_schedule_node_free(node);
 	if (ok)
 		node = sched_insert_mark(node, "vector");
-	return down(node, depth);
+	node = down(node, &depth);
+	while (node && depth-- > 0)
+		node = isl_schedule_node_parent(node);
+	return node;
 }
 
 /* The whole GEMM subtree at leaf "node"; returns the node at the same position. */
@@ -179,7 +331,9 @@ static __isl_give isl_schedule_node *build_gemm(struct sched_env *env, struct ge
 {
 	int depth = 0;
 
-	node = down(gemm_outer(env, p, node), &depth);
+	if (p->g.row < 0)
+		return build_gemv(env, p, node);
+	node = gemm_outer(env, p, node, &depth);
 	node = gemm_reduction(p, node, &depth);
 	node = gemm_register(env, p, node, &depth);
 	while (node && depth-- > 0)
@@ -231,48 +385,138 @@ static tcc_stat split_full(struct gemm_plan *p, __isl_keep isl_union_set *dom,
 	return *full && *rest ? 0 : -1;
 }
 
-/* Lay out the GEMM at leaf "node": its full-vector part "full", then "rest" (if any) with
- * the original band "orig" as memory-bound. */
+/* The full-vector part cut into register-tile parts: full row tiles x full column tiles
+ * (guard-free k loop), then the partial row tile and the partial column tile with their own
+ * smaller register tiles. Fills dom[] and plan[]; returns the count (-1 on error). */
+static int split_tiles(const struct gemm_plan *p, __isl_take isl_union_set *full,
+		       isl_union_set **dom, struct gemm_plan *plan)
+{
+	const struct tcc_kstmt *s = p->s;
+	int64_t rl = s->iters[p->g.row].lo, rh = s->iters[p->g.row].hi;
+	int64_t cl = s->iters[p->g.col].lo, ch = s->iters[p->g.col].hi, n = 0;
+	int64_t rs, cs;
+	char cond[256], buf[1024];
+
+	if (p->g.row < 0) { /* GEMV: one part */
+		plan[0] = *p;
+		dom[0] = full;
+		return 1;
+	}
+	cl = cl >= 0 ? (cl + p->w - 1) / p->w * p->w : -(-cl / p->w * p->w);
+	ch = ch >= 0 ? ch / p->w * p->w : -((-ch + p->w - 1) / p->w * p->w);
+	rs = rl + (rh - rl) / p->mr * p->mr;
+	cs = cl + (ch > cl ? (ch - cl) / p->nr * p->nr : 0);
+	for (int part = 0; part < 4; part++) {
+		int pr = part & 1, pc = part >> 1;
+		isl_union_set *d;
+
+		snprintf(cond, sizeof(cond), "x%d %s %lld and x%d %s %lld", p->g.row,
+			 pr ? ">=" : "<", (long long)rs, p->g.col, pc ? ">=" : "<", (long long)cs);
+		stmt_str(buf, sizeof(buf), s, ":", cond);
+		d = isl_union_set_intersect(isl_union_set_copy(full),
+					    isl_union_set_read_from_str(isl_union_set_get_ctx(full), buf));
+		if (!d || isl_union_set_is_empty(d)) {
+			isl_union_set_free(d);
+			if (!d) {
+				while (n > 0)
+					isl_union_set_free(dom[--n]);
+				isl_union_set_free(full);
+				return -1;
+			}
+			continue;
+		}
+		plan[n] = *p;
+		plan[n].r0 = pr ? rs : rl;
+		plan[n].mr = pr ? rh - rs : p->mr;
+		plan[n].c0 = pc ? cs : 0;
+		plan[n].nr = pc ? ch - cs : p->nr;
+		plan[n].nc = pc ? 0 : p->nc;
+		dom[n++] = isl_union_set_coalesce(d);
+	}
+	isl_union_set_free(full);
+	return (int)n;
+}
+
+/* Lay out the GEMM at leaf "node": the register-tile parts of "full", then "rest" (if any)
+ * with the original band "orig" as memory-bound. */
 static __isl_give isl_schedule_node *lay_out(struct sched_env *env, struct gemm_plan *p,
 					     __isl_take isl_schedule_node *node,
 					     __isl_take isl_union_set *full,
 					     __isl_take isl_union_set *rest,
 					     __isl_take isl_multi_union_pw_aff *orig)
 {
+	isl_union_set *dom[4];
+	struct gemm_plan plan[4];
 	isl_union_set_list *parts;
+	int n = split_tiles(p, full, dom, plan), has_rest = !isl_union_set_is_empty(rest);
 
-	if (isl_union_set_is_empty(rest) == isl_bool_true) {
-		isl_union_set_free(full);
+	if (n < 0 || (n == 1 && !has_rest)) {
 		isl_union_set_free(rest);
 		isl_multi_union_pw_aff_free(orig);
-		return build_gemm(env, p, node);
+		if (n < 0)
+			return isl_schedule_node_free(node);
+		isl_union_set_free(dom[0]);
+		return build_gemm(env, &plan[0], node);
 	}
-	parts = isl_union_set_list_from_union_set(full);
-	parts = isl_union_set_list_add(parts, rest);
+	parts = isl_union_set_list_alloc(isl_schedule_node_get_ctx(node), n + 1);
+	for (int i = 0; i < n; i++)
+		parts = isl_union_set_list_add(parts, dom[i]);
+	if (has_rest)
+		parts = isl_union_set_list_add(parts, isl_union_set_copy(rest));
+	isl_union_set_free(rest);
 	node = isl_schedule_node_insert_sequence(node, parts);
-	node = isl_schedule_node_child(isl_schedule_node_child(node, 0), 0);
-	node = build_gemm(env, p, node);
-	node = isl_schedule_node_parent(isl_schedule_node_parent(node));
-	node = isl_schedule_node_child(isl_schedule_node_child(node, 1), 0);
-	node = isl_schedule_node_insert_partial_schedule(node, orig);
-	node = auto_plan_memory(env, p->s, node);
-	return isl_schedule_node_parent(isl_schedule_node_parent(node));
+	for (int i = 0; i < n + has_rest && node; i++) {
+		node = isl_schedule_node_child(isl_schedule_node_child(node, i), 0);
+		if (i < n) {
+			node = build_gemm(env, &plan[i], node);
+		} else {
+			node = isl_schedule_node_insert_partial_schedule(node,
+					isl_multi_union_pw_aff_copy(orig));
+			node = auto_plan_memory(env, p->s, node);
+		}
+		node = isl_schedule_node_parent(isl_schedule_node_parent(node));
+	}
+	isl_multi_union_pw_aff_free(orig);
+	return node;
+}
+
+/* A GEMV: auto_match_gemm found no row iterator (row -1, col and red set) and every other
+ * iterator has extent 1. Sets the C chunk p->nc (an even count of chunks, each in L1/2). */
+static int gemv_plan(struct gemm_plan *p, const struct auto_options *o)
+{
+	int64_t ncols, n;
+
+	if (p->g.row >= 0 || p->g.col < 0 || p->g.red < 0)
+		return 0;
+	for (int i = 0; i < p->s->niters; i++)
+		if (i != p->g.col && auto_in_target(p->s, i) && ext_of(p->s, i) != 1)
+			return 0;
+	ncols = ext_of(p->s, p->g.col) / p->w * p->w;
+	n = (ncols * 4 + o->l1 / 2 - 1) / (o->l1 / 2);
+	n = n < 2 ? 2 : n + n % 2;
+	p->nc = ((ncols + n - 1) / n + p->w - 1) / p->w * p->w;
+	p->kc = 0;
+	return p->nc > 0;
 }
 
 __isl_give isl_schedule_node *auto_plan_gemm(struct sched_env *env, const struct tcc_kstmt *s,
 					     __isl_take isl_schedule_node *band, int *done)
 {
 	const struct auto_options *o = env->opts;
-	struct gemm_plan p = { .s = s, .w = o->vector_width };
+	int lanes_ok = -1;
+	struct gemm_plan p = { .s = s, .w = o->vector_width, .jb = -1, .lanes_ok = &lanes_ok };
 	isl_union_set *dom, *full = NULL, *rest = NULL;
 	isl_multi_union_pw_aff *orig;
 	isl_bool empty;
 
 	*done = 0;
-	if (!auto_match_gemm(s, &p.g) || ext_of(s, p.g.col) < p.w)
+	if ((!auto_match_gemm(s, &p.g) && !gemv_plan(&p, o)) || ext_of(s, p.g.col) < p.w)
 		return band;
-	pick_tile(&p, ext_of(s, p.g.row), ext_of(s, p.g.col) / p.w * p.w, o->max_unroll);
-	pick_kc(&p, o->l1);
+	p.jb = auto_panel_iter(s, p.g.col);
+	if (p.g.row >= 0) {
+		pick_tile(&p, ext_of(s, p.g.row), ext_of(s, p.g.col) / p.w * p.w, o->max_unroll);
+		pick_cache(&p, o, ext_of(s, p.g.col) / p.w * p.w);
+	}
 	dom = isl_schedule_node_get_domain(band);
 	if (split_full(&p, dom, &full, &rest) < 0 ||
 	    (empty = isl_union_set_is_empty(full)) < 0) {

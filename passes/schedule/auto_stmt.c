@@ -74,17 +74,39 @@ static int loads_ok(const struct tcc_kexpr *e, int it)
 	return 1;
 }
 
+/* "it" is stride 1 in the target (its last subscript, coefficient 1) and in every load. */
+static int stride1_ok(const struct tcc_kstmt *s, int it)
+{
+	return auto_access_kind(s->target, it) == AUTO_ACC_CONTIG && loads_ok(s->rhs, it);
+}
+
 int auto_stride1_iter(const struct tcc_kstmt *s)
 {
-	const struct tcc_kexpr *t = s->target;
-	int it;
+	const struct tcc_kexpr *t = s->target, *last;
 
-	if (t->nargs == 0 || t->args[t->nargs - 1]->op != TCC_KOP_ITER)
+	if (t->nargs == 0)
 		return -1;
-	it = t->args[t->nargs - 1]->u.iter;
-	if (auto_access_kind(t, it) != AUTO_ACC_CONTIG || !loads_ok(s->rhs, it))
-		return -1;
-	return it;
+	last = t->args[t->nargs - 1];
+	if (last->op == TCC_KOP_ITER)
+		return stride1_ok(s, last->u.iter) ? last->u.iter : -1;
+	/* a split column (packed GEMM): nr*jb + jj -> jj */
+	for (int it = 0; it < s->niters; it++)
+		if (coeff(last, it) == 1 && stride1_ok(s, it))
+			return it;
+	return -1;
+}
+
+int auto_panel_iter(const struct tcc_kstmt *s, int col)
+{
+	const struct tcc_kexpr *t = s->target;
+
+	for (int it = 0; t->nargs > 0 && it < s->niters; it++) {
+		int64_t c = coeff(t->args[t->nargs - 1], it);
+
+		if (it != col && c != 0 && c != COEF_BAD)
+			return it;
+	}
+	return -1;
 }
 
 int auto_in_target(const struct tcc_kstmt *s, int it)
