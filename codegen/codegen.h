@@ -25,6 +25,9 @@ struct tcc_llvm;
 __tcc_give struct tcc_llvm *tcc_llvm_new(__tcc_keep struct tcc_ctx *ctx, const char *module_name,
 					 __tcc_null const struct tcc_target_opts *t);
 void tcc_llvm_free(__tcc_take __tcc_null struct tcc_llvm *cg);
+/* Report to "ctx" from now on (a module built in one context, then optimized and written
+ * with its errors going to another). */
+void tcc_llvm_set_ctx(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_ctx *ctx);
 /* Add the function for kernel k (verified); "symbol" names it. */
 tcc_stat tcc_llvm_add_kernel(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_kernel *k,
 			     const char *symbol);
@@ -35,6 +38,28 @@ tcc_stat tcc_llvm_add_kernel_poly(__tcc_keep struct tcc_llvm *cg, __tcc_keep str
 				  const char *symbol);
 /* Add the model entry and data of a planned program (calls tcc_llvm_add_kernel for each). */
 tcc_stat tcc_llvm_add_program(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_program *prog);
+/* How a program's kernels map to functions and modules (built by tcc_compile_model): kernel
+ * k calls the function of kernel "rep[k]" (rep[k] <= k; rep[k] == k: k has its own function
+ * "tcc_k<k>_<name>"); such a representative is defined in the program's module (internal)
+ * when "local[k]" is set, else by another module of the same .so (tcc_llvm_add_kernel_hidden)
+ * and declared hidden here. Both arrays have prog->nkernels entries and are borrowed. */
+struct tcc_llvm_split {
+	const int *rep;
+	const unsigned char *local;
+};
+struct tcc_weights;
+/* tcc_llvm_add_program_weights (codegen/weights.h) under "split" (NULL: every kernel gets its
+ * own internal function, as tcc_llvm_add_program). */
+tcc_stat tcc_llvm_add_program_split(__tcc_keep struct tcc_llvm *cg,
+				    __tcc_keep struct tcc_program *prog,
+				    __tcc_null const struct tcc_weights *w,
+				    __tcc_null const struct tcc_llvm_split *split);
+/* Define the function of program kernel "n" with external linkage and hidden visibility (for
+ * a program module that declares it). */
+tcc_stat tcc_llvm_add_kernel_hidden(__tcc_keep struct tcc_llvm *cg,
+				    __tcc_keep struct tcc_program *prog, int n);
+/* The number of instructions of the module (an estimate of its optimization cost). */
+int64_t tcc_llvm_size(__tcc_keep struct tcc_llvm *cg);
 /* Verify, optimize (LLVMRunPasses "default<ON>"), and write. */
 tcc_stat tcc_llvm_optimize(__tcc_keep struct tcc_llvm *cg);
 tcc_stat tcc_llvm_write_ir(__tcc_keep struct tcc_llvm *cg, const char *path);
@@ -43,6 +68,9 @@ tcc_stat tcc_llvm_write_object(__tcc_keep struct tcc_llvm *cg, const char *path)
 
 /* Link "obj" with the runtime library into the shared object "so_path" using the system cc. */
 tcc_stat tcc_link_shared(__tcc_keep struct tcc_ctx *ctx, const char *obj, const char *so_path);
+/* The same for the "nobjs" objects "objs". */
+tcc_stat tcc_link_shared_objs(__tcc_keep struct tcc_ctx *ctx, const char *const *objs, int nobjs,
+			      const char *so_path);
 /* Write the C header for the program: a named, typed entry point and the shapes. */
 tcc_stat tcc_write_header(__tcc_keep const struct tcc_program *prog, const char *h_path);
 

@@ -10,9 +10,11 @@
  * in each phase: "t_load" (tcc_compile_file only), "t_passes" (the pipeline, lowering and kernel
  * passes included), "t_lower" (memory planning), "t_llvm" (IR + optimization + object), "t_link" (cc).
  * "nweights" constants of "weights_bytes" bytes went to the weights file (0: none written),
- * whose size is "weights_file_bytes"; "const_bytes" is the bytes of every constant. */
+ * whose size is "weights_file_bytes"; "const_bytes" is the bytes of every constant.
+ * "nfunctions" kernel functions were generated (kernels identical up to buffer names share
+ * one) into "nobjects" objects. */
 struct tcc_compile_stats {
-	int nkernels;
+	int nkernels, nfunctions, nobjects;
 	int64_t arena_bytes;
 	int nweights;
 	int64_t weights_bytes, weights_file_bytes, const_bytes;
@@ -33,6 +35,9 @@ struct tcc_compile_stats {
  * the .so's descriptor names it and the runtime maps it at instance creation. EMBED: every
  * constant is a global of the .so. AUTO (0): EMBED, unless the constants total more than
  * TCC_WEIGHTS_AUTO_TOTAL bytes; then EXTERNAL above TCC_WEIGHTS_AUTO_ABOVE.
+ * "jobs": threads for LLVM (0: the online CPUs). With more than one (and no "emit_ll"), each
+ * distinct kernel is a module of its own and the modules are optimized and written in
+ * parallel, then linked together; otherwise the program is one module.
  * A zeroed struct is a valid set of options. */
 struct tcc_compile_options {
 	const char *pipeline;
@@ -45,6 +50,7 @@ struct tcc_compile_options {
 	struct tcc_compile_stats *stats;
 	int weights;
 	int64_t weights_above;
+	int jobs;
 };
 
 enum tcc_weights_mode { TCC_WEIGHTS_AUTO = 0, TCC_WEIGHTS_EXTERNAL, TCC_WEIGHTS_EMBED };
@@ -58,7 +64,7 @@ enum tcc_weights_mode { TCC_WEIGHTS_AUTO = 0, TCC_WEIGHTS_EXTERNAL, TCC_WEIGHTS_
 #define TCC_WEIGHTS_AUTO_ABOVE INT64_C(4096)
 
 #define TCC_DEFAULT_PIPELINE "shape-infer,fold-constants,simplify,cse,dce,shape-infer"
-#define TCC_DEFAULT_KERNEL_PIPELINE ""
+#define TCC_DEFAULT_KERNEL_PIPELINE "schedule"
 
 tcc_stat tcc_compile_model(__tcc_keep struct tcc_model *m, __tcc_null const struct tcc_compile_options *o,
 			   const char *so_path);

@@ -1,7 +1,7 @@
 /* Linking a model object with the runtime library into a shared object, by the system C
  * compiler driver (no shell: posix_spawnp with the output captured through a pipe).
  *
- *     cc -shared -o SO OBJ -Wl,--exclude-libs,ALL -Wl,--no-undefined LIBTCCRT -lm -lpthread -ldl
+ *     cc -shared -o SO OBJ... -Wl,--exclude-libs,ALL -Wl,--no-undefined LIBTCCRT -lm -lpthread -ldl
  *
  * "--exclude-libs,ALL" hides the runtime's symbols inside the .so, so only what the object
  * itself exports with default visibility (tcc_model_desc and the named entry point) is
@@ -99,26 +99,53 @@ static int spawn_capture(char *const *argv, char *out, size_t outlen, int *statu
 	return 0;
 }
 
-tcc_stat tcc_link_shared(__tcc_keep struct tcc_ctx *ctx, const char *obj, const char *so_path)
+/* The driver's command line for "objs" (malloc'ed, NULL-terminated; NULL on out of memory). */
+static char **link_argv(const char *const *objs, int nobjs, const char *so_path)
 {
 	const char *cc = getenv("TCC_CC"), *rt = getenv("TCC_RT_LIB");
+	const char *head[] = { cc && *cc ? cc : "cc", "-shared", "-o", so_path };
+	const char *tail[] = { "-Wl,--exclude-libs,ALL", "-Wl,--no-undefined", "-Wl,-z,noexecstack",
+			       rt && *rt ? rt : TCC_RT_LIB, "-lm", "-lpthread", "-ldl",
+			       SANITIZE_FLAG };
+	int nh = 4, nt = SANITIZE_FLAG ? 8 : 7, n = 0;
+	char **argv = calloc((size_t)(nh + nobjs + nt + 1), sizeof(*argv));
+
+	if (!argv)
+		return NULL;
+	for (int i = 0; i < nh; i++)
+		argv[n++] = (char *)head[i];
+	for (int i = 0; i < nobjs; i++)
+		argv[n++] = (char *)objs[i];
+	for (int i = 0; i < nt; i++)
+		argv[n++] = (char *)tail[i];
+	return argv;
+}
+
+tcc_stat tcc_link_shared(__tcc_keep struct tcc_ctx *ctx, const char *obj, const char *so_path)
+{
+	return tcc_link_shared_objs(ctx, &obj, 1, so_path);
+}
+
+tcc_stat tcc_link_shared_objs(__tcc_keep struct tcc_ctx *ctx, const char *const *objs, int nobjs,
+			      const char *so_path)
+{
 	struct tcc_loc loc = { .file = so_path };
 	char out[1024], line[1200];
 	int status = 0, err;
-	char *argv[] = {
-		(char *)(cc && *cc ? cc : "cc"), "-shared", "-o", (char *)so_path, (char *)obj,
-		"-Wl,--exclude-libs,ALL", "-Wl,--no-undefined", "-Wl,-z,noexecstack",
-		(char *)(rt && *rt ? rt : TCC_RT_LIB), "-lm", "-lpthread", "-ldl", SANITIZE_FLAG,
-		NULL,
-	};
+	char **argv = link_argv(objs, nobjs, so_path);
 
+	if (!argv)
+		return tcc_ctx_oom(ctx, loc);
 	err = spawn_capture(argv, out, sizeof(out), &status);
 	if (err) {
 		tcc_diag_error(ctx->diag, loc, "cannot run '%s': %s", argv[0], strerror(err));
+		free(argv);
 		return -1;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		free(argv);
 		return 0;
+	}
 	one_line(line, sizeof(line), out);
 	if (WIFEXITED(status))
 		tcc_diag_error(ctx->diag, loc, "linking failed: '%s' exited with status %d%s%s",
@@ -126,5 +153,6 @@ tcc_stat tcc_link_shared(__tcc_keep struct tcc_ctx *ctx, const char *obj, const 
 	else
 		tcc_diag_error(ctx->diag, loc, "linking failed: '%s' killed by signal %d",
 			       argv[0], WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	free(argv);
 	return -1;
 }

@@ -15,6 +15,9 @@
 static const struct tcc_loc no_loc = { .file = "<codegen>" };
 
 static pthread_once_t targets_once = PTHREAD_ONCE_INIT;
+/* Modules of one compile are optimized and written in parallel (codegen/compile.c) and
+ * share the diagnostic sink: the errors of this file are reported under this lock. */
+static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void init_targets(void)
 {
@@ -32,8 +35,10 @@ tcc_stat tcc_llvm_error_msg(__tcc_keep struct tcc_llvm *cg, struct tcc_loc loc, 
 
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		n--;
+	pthread_mutex_lock(&diag_lock);
 	tcc_diag_error(cg->ctx->diag, loc, "%s%s%.*s", what, msg ? ": " : "", (int)n,
 		       msg ? msg : "");
+	pthread_mutex_unlock(&diag_lock);
 	if (msg)
 		LLVMDisposeMessage(msg);
 	return -1;
@@ -43,7 +48,9 @@ static tcc_stat error_ref(struct tcc_llvm *cg, const char *what, LLVMErrorRef er
 {
 	char *msg = LLVMGetErrorMessage(err);
 
+	pthread_mutex_lock(&diag_lock);
 	tcc_diag_error(cg->ctx->diag, no_loc, "%s: %s", what, msg ? msg : "?");
+	pthread_mutex_unlock(&diag_lock);
 	LLVMDisposeErrorMessage(msg);
 	return -1;
 }
@@ -133,6 +140,11 @@ __tcc_give struct tcc_llvm *tcc_llvm_new(__tcc_keep struct tcc_ctx *ctx, const c
 		return NULL;
 	}
 	return cg;
+}
+
+void tcc_llvm_set_ctx(__tcc_keep struct tcc_llvm *cg, __tcc_keep struct tcc_ctx *ctx)
+{
+	cg->ctx = ctx;
 }
 
 void tcc_llvm_free(__tcc_take __tcc_null struct tcc_llvm *cg)
@@ -266,6 +278,18 @@ LLVMValueRef tcc_llvm_contract(LLVMValueRef v)
 
 /* ---- verify, optimize, write ---- */
 
+int64_t tcc_llvm_size(__tcc_keep struct tcc_llvm *cg)
+{
+	int64_t n = 0;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(cg->mod); f; f = LLVMGetNextFunction(f))
+		for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(b); i;
+			     i = LLVMGetNextInstruction(i))
+				n++;
+	return n;
+}
+
 tcc_stat tcc_llvm_verify(__tcc_keep struct tcc_llvm *cg)
 {
 	char *msg = NULL;
@@ -315,7 +339,7 @@ static tcc_stat emit(struct tcc_llvm *cg, const char *path, LLVMCodeGenFileType 
 	LLVMBool bad;
 
 	if (!p)
-		return tcc_ctx_oom(cg->ctx, no_loc);
+		return tcc_llvm_error_msg(cg, no_loc, "out of memory", NULL);
 	/* The emitter runs its own passes over the module: make sure it is well formed. */
 	if (tcc_llvm_verify(cg) < 0) {
 		free(p);

@@ -2,10 +2,13 @@
  * exported descriptor "tcc_model_desc" (runtime ABI, runtime/tcc_rt.h) and the named entry
  * point "<model>_run" declared by the generated header.
  *
- * Only tcc_model_desc and the named entry have default visibility; kernels, constants and
- * the run function are internal to the object. The ABI structs are mirrored as LLVM struct
- * types in field order; the target's data layout then gives the C layout (check_compile
- * reads the descriptor back through the runtime). */
+ * Only tcc_model_desc and the named entry have default visibility; constants, the run
+ * function and the kernels defined here are internal to the object. With a split
+ * (struct tcc_llvm_split), kernels that are identical up to buffer names call one
+ * function, and kernels defined by other modules of the same .so are hidden external
+ * symbols. The ABI structs are mirrored as LLVM struct types in field order; the target's
+ * data layout then gives the C layout (check_compile reads the descriptor back through the
+ * runtime). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +25,14 @@
  * global of each input/output (by io_index; NULL for rank 0), "kfns" each kernel's function,
  * "run" the run function and "desc" the descriptor. All arrays are malloc'ed. "w" is the
  * external weights layout (borrowed; NULL: everything embedded): a CONST buffer with
- * w->offset[i] >= 0 has no global and is read at that offset from exec->weights. */
+ * w->offset[i] >= 0 has no global and is read at that offset from exec->weights.
+ * "split" (borrowed; NULL: every kernel defined here) says which kernel functions are shared
+ * and which other modules define. */
 struct pgen {
 	struct tcc_llvm *cg;
 	struct tcc_program *prog;
 	const struct tcc_weights *w;
+	const struct tcc_llvm_split *split;
 	LLVMTypeRef t_exec, t_tdesc, t_mdesc, t_tensor;
 	LLVMValueRef *consts, *in_shapes, *out_shapes, *kfns;
 	LLVMValueRef run, desc;
@@ -203,26 +209,82 @@ static tcc_stat add_kernel_fn(struct tcc_llvm *cg, const struct tcc_pkernel *pk,
 	return r;
 }
 
-/* Add kernel "n" as internal function "tcc_k<n>_<name>". */
+/* The symbol of kernel "n": "tcc_k<n>_<name>". */
+static void kernel_symbol(const struct tcc_program *prog, int n, char *sym, size_t size)
+{
+	char id[TCC_IDENT_MAX];
+
+	tcc_c_ident(id, sizeof(id), prog->kernels[n].kernel->name, "kernel");
+	snprintf(sym, size, "tcc_k%d_%s", n, id);
+}
+
+/* Define kernel "n" under its symbol in cg; the function, or NULL (reported). */
+static LLVMValueRef define_kernel(struct tcc_llvm *cg, struct tcc_program *prog, int n)
+{
+	struct tcc_pkernel *pk = &prog->kernels[n];
+	char sym[TCC_IDENT_MAX + 32];
+	LLVMValueRef fn;
+
+	kernel_symbol(prog, n, sym, sizeof(sym));
+	if (add_kernel_fn(cg, pk, sym) < 0)
+		return NULL;
+	fn = tcc_llvm_get_kernel(cg, sym);
+	if (!fn)
+		tcc_diag_error(cg->ctx->diag, pk->loc, "kernel '%s': no function '%s'",
+			       pk->kernel->name, sym);
+	return fn;
+}
+
+/* A declaration of kernel "n", defined (hidden) by another module of the same .so. */
+static LLVMValueRef declare_kernel(struct tcc_llvm *cg, struct tcc_program *prog, int n)
+{
+	char sym[TCC_IDENT_MAX + 32];
+	LLVMValueRef fn;
+
+	kernel_symbol(prog, n, sym, sizeof(sym));
+	fn = LLVMAddFunction(cg->mod, sym,
+			     tcc_llvm_kernel_fn_type(cg, prog->kernels[n].kernel->nbufs));
+	LLVMSetLinkage(fn, LLVMExternalLinkage);
+	LLVMSetVisibility(fn, LLVMHiddenVisibility);
+	return fn;
+}
+
+/* The function kernel "n" calls: the one of its representative (an earlier kernel, already
+ * added) when it shares one, a declaration when another module defines it, else a new
+ * internal function "tcc_k<n>_<name>". */
 static tcc_stat add_kernel(struct pgen *g, int n)
 {
 	struct tcc_pkernel *pk = &g->prog->kernels[n];
-	char sym[TCC_IDENT_MAX + 32], id[TCC_IDENT_MAX];
+	int rep = g->split ? g->split->rep[n] : n;
 
 	for (int i = 0; i < pk->kernel->nbufs; i++)
 		if (check_bind(g, pk, pk->kernel->bufs[i], pk->bind[i]) < 0)
 			return -1;
-	tcc_c_ident(id, sizeof(id), pk->kernel->name, "kernel");
-	snprintf(sym, sizeof(sym), "tcc_k%d_%s", n, id);
-	if (add_kernel_fn(g->cg, pk, sym) < 0)
-		return -1;
-	g->kfns[n] = tcc_llvm_get_kernel(g->cg, sym);
-	if (!g->kfns[n]) {
-		tcc_diag_error(g->cg->ctx->diag, pk->loc, "kernel '%s': no function '%s'",
-			       pk->kernel->name, sym);
-		return -1;
+	if (rep != n) {
+		TCC_ASSERT(rep >= 0 && rep < n && g->kfns[rep]);
+		g->kfns[n] = g->kfns[rep];
+		return 0;
 	}
+	if (g->split && !g->split->local[n]) {
+		g->kfns[n] = declare_kernel(g->cg, g->prog, n);
+		return 0;
+	}
+	g->kfns[n] = define_kernel(g->cg, g->prog, n);
+	if (!g->kfns[n])
+		return -1;
 	LLVMSetLinkage(g->kfns[n], LLVMInternalLinkage);
+	return 0;
+}
+
+tcc_stat tcc_llvm_add_kernel_hidden(__tcc_keep struct tcc_llvm *cg,
+				    __tcc_keep struct tcc_program *prog, int n)
+{
+	LLVMValueRef fn = define_kernel(cg, prog, n);
+
+	if (!fn)
+		return -1;
+	LLVMSetLinkage(fn, LLVMExternalLinkage);
+	LLVMSetVisibility(fn, LLVMHiddenVisibility);
 	return 0;
 }
 
@@ -584,7 +646,15 @@ tcc_stat tcc_llvm_add_program_weights(__tcc_keep struct tcc_llvm *cg,
 				      __tcc_keep struct tcc_program *prog,
 				      __tcc_null const struct tcc_weights *w)
 {
-	struct pgen g = { .cg = cg, .prog = prog, .w = w };
+	return tcc_llvm_add_program_split(cg, prog, w, NULL);
+}
+
+tcc_stat tcc_llvm_add_program_split(__tcc_keep struct tcc_llvm *cg,
+				    __tcc_keep struct tcc_program *prog,
+				    __tcc_null const struct tcc_weights *w,
+				    __tcc_null const struct tcc_llvm_split *split)
+{
+	struct pgen g = { .cg = cg, .prog = prog, .w = w, .split = split };
 	tcc_stat st = -1;
 
 	g.consts = calloc((size_t)prog->nbufs + 1, sizeof(*g.consts));

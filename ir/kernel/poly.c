@@ -1,4 +1,6 @@
 /* Polyhedral form of a kernel: domains, accesses, initial schedule, bounds checks. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,7 +233,9 @@ __tcc_give struct tcc_poly *tcc_poly_build(__tcc_keep const struct tcc_kernel *k
 	for (int i = 0; i < k->nstmts; i++)
 		if (build_stmt(poly, k->stmts[i]) < 0)
 			goto error;
-	if (tcc_poly_compute_deps(poly) < 0)
+	/* dependences are computed from it when first asked for */
+	poly->initial = isl_schedule_copy(poly->schedule);
+	if (!poly->initial)
 		goto error;
 	return poly;
 error:
@@ -250,6 +254,8 @@ void tcc_poly_free(__tcc_take __tcc_null struct tcc_poly *poly)
 	isl_union_map_free(poly->writes);
 	isl_union_map_free(poly->red_writes);
 	isl_schedule_free(poly->schedule);
+	isl_schedule_free(poly->initial);
+	tcc_poly_free_time_cache(poly);
 	isl_union_map_free(poly->dep_flow);
 	isl_union_map_free(poly->dep_false);
 	isl_union_map_free(poly->dep_relaxed);
@@ -335,6 +341,46 @@ tcc_stat tcc_poly_set_schedule_str(__tcc_keep struct tcc_poly *poly, const char 
 						      : "violates a dependence of the kernel");
 	}
 	return tcc_poly_set_schedule(poly, sched);
+}
+
+/* ---- kernel keys ---- */
+
+char *tcc_kernel_key(__tcc_keep struct tcc_kernel *k, __tcc_null const char *schedule)
+{
+	const char **names = calloc((size_t)k->nbufs + 1, sizeof(*names));
+	char *tmp = calloc((size_t)k->nbufs + 1, 16), *key = NULL;
+	const char *kname = k->name;
+	struct tcc_printer *p = tcc_printer_to_str();
+
+	if (names && tmp && p) {
+		k->name = "k";
+		for (int i = 0; i < k->nbufs; i++) {
+			names[i] = k->bufs[i]->name;
+			snprintf(tmp + 16 * i, 16, "b%d", i);
+			k->bufs[i]->name = tmp + 16 * i;
+		}
+		tcc_kernel_print(p, k);
+		tcc_printer_str(p, "schedule ");
+		tcc_printer_str(p, schedule ? schedule : "-");
+		k->name = kname;
+		for (int i = 0; i < k->nbufs; i++)
+			k->bufs[i]->name = names[i];
+		key = tcc_printer_failed(p) ? NULL : tcc_printer_take_str(p);
+		p = NULL;
+	}
+	tcc_printer_free(p);
+	free(names);
+	free(tmp);
+	return key;
+}
+
+uint64_t tcc_key_hash(const char *key)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * UINT64_C(1099511628211);
+	return h;
 }
 
 /* ---- bounds checking for the verifier ---- */

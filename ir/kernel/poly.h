@@ -94,4 +94,12 @@ __tcc_give char *tcc_poly_ast_to_str(__tcc_keep struct tcc_poly *poly,
  * buffer's extent somewhere in its statement's domain. Uses a private isl_ctx. */
 tcc_stat tcc_poly_check_bounds(__tcc_keep const struct tcc_kernel *k);
 
+/* The text two kernels are compared on to share work (one function, one schedule search):
+ * "k" printed with itself and its buffers renamed by index ("k", "b0", "b1"...), then
+ * "schedule" (NULL: "-"). Kernels with equal keys compute the same thing on their buffers.
+ * The names are changed while printing and put back (not thread-safe for "k").
+ * Malloc'ed; NULL on out of memory. tcc_key_hash: FNV-1a of a key. */
+__tcc_give char *tcc_kernel_key(__tcc_keep struct tcc_kernel *k, __tcc_null const char *schedule);
+uint64_t tcc_key_hash(const char *key);
+
 #endif

@@ -1,5 +1,14 @@
 /* Dependences (isl flow analysis, as PPCG's compute_dependences) and legality checks of
- * proposed schedules against them. */
+ * proposed schedules against them.
+ *
+ * Each kind of dependence is computed from the initial schedule when first asked for (code
+ * generation of an unscheduled kernel needs none). A check maps the dependences into the
+ * time of the proposed schedule; the last TCC_POLY_TIME_CACHE such mappings are kept, keyed
+ * by the kind and the text of the time map, since a schedule pass asks about the same band
+ * once for permutability and once per member for parallelism. */
+#include <stdlib.h>
+#include <string.h>
+
 #include <isl/flow.h>
 #include <isl/map.h>
 
@@ -56,23 +65,47 @@ static __isl_give isl_union_map *relaxed_deps(struct tcc_poly *poly)
 						     isl_union_map_copy(poly->red_writes));
 
 	raw = flow(isl_union_map_copy(poly->reads), isl_union_map_copy(must),
-		   isl_union_map_copy(poly->red_writes), poly->schedule);
-	false_dep = flow(isl_union_map_copy(poly->writes), must, may_src, poly->schedule);
+		   isl_union_map_copy(poly->red_writes), poly->initial);
+	false_dep = flow(isl_union_map_copy(poly->writes), must, may_src, poly->initial);
 	self = same_element(isl_union_map_copy(poly->red_writes));
 	return isl_union_map_subtract(isl_union_map_union(raw, false_dep), self);
 }
 
+/* Dependences of "kind" (FLOW, FALSE or RELAXED), computed on first use; NULL on error. */
+static isl_union_map *deps_of(struct tcc_poly *poly, enum tcc_poly_dep kind)
+{
+	isl_space *params;
+
+	if (kind == TCC_POLY_DEP_FLOW && !poly->dep_flow) {
+		params = isl_union_set_get_space(poly->domain);
+		poly->dep_flow = flow(isl_union_map_copy(poly->reads),
+				      isl_union_map_copy(poly->writes), isl_union_map_empty(params),
+				      poly->initial);
+	} else if (kind == TCC_POLY_DEP_FALSE && !poly->dep_false) {
+		poly->dep_false = flow(isl_union_map_copy(poly->writes),
+				       isl_union_map_copy(poly->writes),
+				       isl_union_map_copy(poly->reads), poly->initial);
+	} else if (kind == TCC_POLY_DEP_RELAXED && !poly->dep_relaxed) {
+		isl_bool plain = isl_union_map_is_empty(poly->red_writes);
+
+		/* Without reduction writes the relaxed analysis is exactly flow ∪ false. */
+		if (plain == isl_bool_true)
+			poly->dep_relaxed = isl_union_map_union(
+				isl_union_map_copy(deps_of(poly, TCC_POLY_DEP_FLOW)),
+				isl_union_map_copy(deps_of(poly, TCC_POLY_DEP_FALSE)));
+		else if (plain == isl_bool_false)
+			poly->dep_relaxed = relaxed_deps(poly);
+	}
+	return kind == TCC_POLY_DEP_FLOW ? poly->dep_flow :
+	       kind == TCC_POLY_DEP_FALSE ? poly->dep_false : poly->dep_relaxed;
+}
+
 tcc_stat tcc_poly_compute_deps(__tcc_keep struct tcc_poly *poly)
 {
-	isl_space *params = isl_union_set_get_space(poly->domain);
-
-	poly->dep_flow = flow(isl_union_map_copy(poly->reads), isl_union_map_copy(poly->writes),
-			      isl_union_map_empty(isl_space_copy(params)), poly->schedule);
-	poly->dep_false = flow(isl_union_map_copy(poly->writes), isl_union_map_copy(poly->writes),
-			       isl_union_map_copy(poly->reads), poly->schedule);
-	isl_space_free(params);
-	poly->dep_relaxed = relaxed_deps(poly);
-	return poly->dep_flow && poly->dep_false && poly->dep_relaxed ? 0 : -1;
+	return deps_of(poly, TCC_POLY_DEP_FLOW) && deps_of(poly, TCC_POLY_DEP_FALSE) &&
+		       deps_of(poly, TCC_POLY_DEP_RELAXED)
+		       ? 0
+		       : -1;
 }
 
 __isl_give isl_union_map *tcc_poly_get_deps(__tcc_keep struct tcc_poly *poly,
@@ -80,16 +113,23 @@ __isl_give isl_union_map *tcc_poly_get_deps(__tcc_keep struct tcc_poly *poly,
 {
 	switch (kind) {
 	case TCC_POLY_DEP_FLOW:
-		return isl_union_map_copy(poly->dep_flow);
 	case TCC_POLY_DEP_FALSE:
-		return isl_union_map_copy(poly->dep_false);
-	case TCC_POLY_DEP_ALL:
-		return isl_union_map_union(isl_union_map_copy(poly->dep_flow),
-					   isl_union_map_copy(poly->dep_false));
 	case TCC_POLY_DEP_RELAXED:
-		return isl_union_map_copy(poly->dep_relaxed);
+		return isl_union_map_copy(deps_of(poly, kind));
+	case TCC_POLY_DEP_ALL:
+		return isl_union_map_union(isl_union_map_copy(deps_of(poly, TCC_POLY_DEP_FLOW)),
+					   isl_union_map_copy(deps_of(poly, TCC_POLY_DEP_FALSE)));
 	}
 	return NULL;
+}
+
+void tcc_poly_free_time_cache(__tcc_keep struct tcc_poly *poly)
+{
+	for (int i = 0; i < TCC_POLY_TIME_CACHE; i++) {
+		free(poly->time_cache[i].key);
+		isl_union_map_free(poly->time_cache[i].deps);
+		poly->time_cache[i] = (struct tcc_poly_time){ 0 };
+	}
 }
 
 /* Extend both tuples of "m" to "n" dims with zeros and make them anonymous. */
@@ -166,20 +206,64 @@ static isl_stat check_map(__isl_take isl_map *m, void *user)
 	return bad == isl_bool_false ? isl_stat_ok : isl_stat_error;
 }
 
+/* The cache key of "time" for dependences of "kind" (malloc'ed; NULL on error). */
+static char *time_key(__isl_keep isl_union_map *time, enum tcc_poly_dep kind)
+{
+	char *text = isl_union_map_to_str(time), *key;
+	size_t n = text ? strlen(text) : 0;
+
+	key = text ? malloc(n + 4) : NULL;
+	if (key) {
+		key[0] = (char)('0' + (int)kind);
+		memcpy(key + 1, text, n + 1);
+	}
+	free(text);
+	return key;
+}
+
+/* Dependences of "kind" mapped through "time" (from the cache when there); *n the largest
+ * dim of their tuples. NULL on error. */
+static __isl_give isl_union_map *time_deps(struct tcc_poly *poly, __isl_take isl_union_map *time,
+					   enum tcc_poly_dep kind, isl_size *n)
+{
+	char *key = time_key(time, kind);
+	struct tcc_poly_time *e;
+	isl_union_map *dep;
+
+	for (int i = 0; key && i < TCC_POLY_TIME_CACHE; i++) {
+		e = &poly->time_cache[i];
+		if (e->key && !strcmp(e->key, key)) {
+			free(key);
+			isl_union_map_free(time);
+			*n = e->n;
+			return isl_union_map_copy(e->deps);
+		}
+	}
+	dep = tcc_poly_get_deps(poly, kind);
+	dep = isl_union_map_apply_domain(dep, isl_union_map_copy(time));
+	dep = isl_union_map_apply_range(dep, time);
+	*n = 0;
+	if (!dep || isl_union_map_foreach_map(dep, &max_dim, n) < 0 || !key) {
+		free(key);
+		return isl_union_map_free(dep);
+	}
+	e = &poly->time_cache[poly->time_next];
+	poly->time_next = (poly->time_next + 1) % TCC_POLY_TIME_CACHE;
+	free(e->key);
+	isl_union_map_free(e->deps);
+	*e = (struct tcc_poly_time){ .key = key, .deps = isl_union_map_copy(dep), .n = *n };
+	return dep;
+}
+
 /* Dependences of "kind" mapped through "time" and checked as "c" says. */
 static tcc_bool check_deps(struct tcc_poly *poly, __isl_take isl_union_map *time,
 			   enum tcc_poly_dep kind, struct check *c)
 {
-	isl_union_map *dep = tcc_poly_get_deps(poly, kind);
+	isl_union_map *dep = time_deps(poly, time, kind, &c->n);
 
-	dep = isl_union_map_apply_domain(dep, isl_union_map_copy(time));
-	dep = isl_union_map_apply_range(dep, time);
-	c->n = 0;
 	c->bad = isl_bool_false;
-	if (isl_union_map_foreach_map(dep, &max_dim, &c->n) < 0) {
-		isl_union_map_free(dep);
+	if (!dep)
 		return -1;
-	}
 	if (c->outer + c->band > c->n)
 		c->n = c->outer + c->band;
 	isl_union_map_foreach_map(dep, &check_map, c);

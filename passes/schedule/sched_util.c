@@ -108,20 +108,70 @@ static tcc_stat run_kernel(struct tcc_pkernel *pk, const char *pass, sched_kerne
 	return r;
 }
 
+/* The length of every diagnostic so far (to see whether a kernel added any). */
+static size_t diag_len(struct tcc_ctx *ctx)
+{
+	const char *all = tcc_diag_all(ctx->diag);
+
+	return all ? strlen(all) : 0;
+}
+
+/* What running the pass on a kernel gave: its key before ("key", malloc'ed; NULL when the
+ * kernel was not run or its result cannot be reused), the key's "hash" and the schedule
+ * after ("result"). */
+struct sched_memo {
+	char *key;
+	uint64_t hash;
+	const char *result;
+};
+
+/* The result of an earlier kernel with key "key" (set in *result; returns 1), else 0. */
+static int memo_find(const struct sched_memo *memo, int n, const char *key, uint64_t hash,
+		     const char **result)
+{
+	for (int j = 0; j < n; j++)
+		if (memo[j].key && memo[j].hash == hash && !strcmp(memo[j].key, key)) {
+			*result = memo[j].result;
+			return 1;
+		}
+	return 0;
+}
+
+/* Kernels identical up to names (tcc_kernel_key, their schedules included) get the same
+ * result: the pass runs on the first one only, unless that run reported anything (then each
+ * runs, so that each gets its own diagnostics). */
 tcc_stat sched_run_kernels(__tcc_keep struct tcc_model *m, const char *pass, const char *only,
 			   sched_kernel_fn fn, const void *opts)
 {
 	struct tcc_program *prog = m->program;
+	struct sched_memo *memo = calloc((size_t)prog->nkernels + 1, sizeof(*memo));
 	tcc_stat r = 0;
 
+	if (!memo)
+		return tcc_ctx_oom(m->ctx, (struct tcc_loc){ .file = prog->name });
 	for (int i = 0; i < prog->nkernels; i++) {
 		struct tcc_pkernel *pk = &prog->kernels[i];
+		char *key;
+		size_t before = diag_len(pk->kernel->ctx);
 
 		if (only && *only && strcmp(only, pk->kernel->name) != 0)
 			continue;
+		key = tcc_kernel_key(pk->kernel, pk->schedule);
+		memo[i].hash = key ? tcc_key_hash(key) : 0;
+		if (key && memo_find(memo, i, key, memo[i].hash, &pk->schedule)) {
+			free(key);
+			continue;
+		}
 		if (run_kernel(pk, pass, fn, opts) < 0)
 			r = -1;
+		else if (key && diag_len(pk->kernel->ctx) == before)
+			memo[i] = (struct sched_memo){ key, memo[i].hash, pk->schedule };
+		if (memo[i].key != key)
+			free(key);
 	}
+	for (int i = 0; i < prog->nkernels; i++)
+		free(memo[i].key);
+	free(memo);
 	return r;
 }
 

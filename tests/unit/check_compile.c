@@ -528,6 +528,68 @@ START_TEST(test_model_unsupported)
 }
 END_TEST
 
+/* ---- Shared kernel functions, parallel LLVM ------------------------------------------- */
+
+static const char twin_model[] =
+	"<ir_version: 8, opset_import: [\"\" : 17]>\n"
+	"twin (float[2,3] x) => (float[2,3] y) {\n"
+	"  a = Relu (x)\n"
+	"  n = Neg (a)\n"
+	"  b = Relu (n)\n"
+	"  y = Add (a, b)\n"
+	"}\n";
+
+/* y = relu(x) + relu(-relu(x)) = relu(x). */
+static void run_twin(const char *so)
+{
+	static const int64_t dims[] = { 2, 3 };
+	float y[6];
+	tcc_rt_tensor in = { (void *)xvals, dims, 2, TCC_RT_DTYPE_FLOAT };
+	tcc_rt_tensor out = { y, dims, 2, TCC_RT_DTYPE_FLOAT };
+	tcc_model *m = load(so);
+
+	ck_assert_msg(tcc_model_run(m, &in, 1, &out, 1) == 0, "%s", tcc_model_last_error(m));
+	for (int i = 0; i < 6; i++)
+		ck_assert_float_eq(y[i], xvals[i] > 0 ? xvals[i] : 0);
+	tcc_model_free(m);
+}
+
+/* Unfused, the two Relu kernels are identical up to buffer names: one function. One
+ * thread (_i == 0), emitted IR (1): one object; two or three threads: one per function plus
+ * the program's. Every way gives the same results. */
+START_TEST(test_shared_kernels_jobs)
+{
+	static const int jobs[] = { 1, 2, 2, 3 };
+	struct tcc_compile_stats stats = { 0 };
+	struct tcc_compile_options o = { .fuse = 0, .target = { .opt_level = 2 },
+					 .stats = &stats, .jobs = jobs[_i] };
+	struct tcc_ctx *ctx = tcc_ctx_new();
+
+	make_tmpdir();
+	o.emit_ll = _i == 1 ? tmp_path("t.ll") : NULL;
+	o.keep_dir = _i == 3 ? tmpdir : NULL;
+	o.pipeline = "shape-infer,lower";
+	ck_assert_msg(compile_text(ctx, twin_model, tmp_path("t.so"), &o) == 0, "%s",
+		      first_error(ctx));
+	ck_assert_int_eq(stats.nkernels, 4);
+	ck_assert_int_eq(stats.nfunctions, 3);
+	ck_assert_int_eq(stats.nobjects, jobs[_i] == 1 || o.emit_ll ? 1 : 4);
+	if (o.emit_ll)
+		ck_assert_int_eq(access(o.emit_ll, R_OK), 0);
+	if (o.keep_dir)
+		ck_assert_int_eq(access(tmp_path("t.o"), R_OK), 0);
+	run_twin(tmp_path("t.so"));
+	/* the default pipeline (with the schedule pass) and the conv model, in parallel */
+	o = (struct tcc_compile_options){ .fuse = 1, .target = { .opt_level = 3 },
+					  .jobs = jobs[_i] };
+	ck_assert_msg(compile_text(ctx, conv_model, tmp_path("net.so"), &o) == 0, "%s",
+		      first_error(ctx));
+	run_conv(tmp_path("net.so"));
+	remove_tmpdir();
+	tcc_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- External weights ------------------------------------------------------------------ */
 
 START_TEST(test_weights_external)
@@ -666,6 +728,7 @@ static Suite *compile_suite(void)
 	tcase_add_loop_test(tc, test_model_conv_relu_matmul, 0, 2);
 	tcase_add_test(tc, test_model_defaults);
 	tcase_add_test(tc, test_model_unsupported);
+	tcase_add_loop_test(tc, test_shared_kernels_jobs, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }

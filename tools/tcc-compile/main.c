@@ -23,6 +23,8 @@ static const char usage_text[] =
 	"  --mcpu=CPU            target CPU (default: the host's)\n"
 	"  --mattr=FEATURES      target features, e.g. +avx2,-avx512f (default: the host's)\n"
 	"  -O0 .. -O3            LLVM optimization level (default -O3)\n"
+	"  -jN                   compile with N threads (default: the online CPUs; -j1: one\n"
+	"                        LLVM module for the whole model)\n"
 	"  --emit-llvm=FILE.ll   also write the optimized LLVM IR\n"
 	"  --keep-temps=DIR      keep the object file in DIR\n"
 	"  --no-fuse             one kernel per node (no fusion in lowering)\n"
@@ -144,6 +146,9 @@ static int parse_flag(struct args *a, const char *arg)
 		a->opts.weights = TCC_WEIGHTS_EMBED;
 	else if (arg[0] == '-' && arg[1] == 'O' && arg[2] >= '0' && arg[2] <= '3' && !arg[3])
 		a->opts.target.opt_level = arg[2] - '0';
+	else if (arg[0] == '-' && arg[1] == 'j' && atoi(arg + 2) > 0 &&
+		 strspn(arg + 2, "0123456789") == strlen(arg + 2))
+		a->opts.jobs = atoi(arg + 2);
 	else
 		return usage_error("unknown option '%s'", arg);
 	return 0;
@@ -197,8 +202,8 @@ static char *header_path(const char *so)
 
 static void print_stats(const struct args *a, const struct tcc_compile_stats *s)
 {
-	printf("%s: %d kernels, arena %lld bytes\n", a->out, s->nkernels,
-	       (long long)s->arena_bytes);
+	printf("%s: %d kernels (%d functions, %d objects), arena %lld bytes\n", a->out,
+	       s->nkernels, s->nfunctions, s->nobjects, (long long)s->arena_bytes);
 	if (s->nweights)
 		printf("weights: %d external (%lld of %lld constant bytes), file of %lld bytes\n",
 		       s->nweights, (long long)s->weights_bytes, (long long)s->const_bytes,
