@@ -1,7 +1,13 @@
 /* Conv and ConvTranspose over any number of spatial dims, with strides, dilations, pads
- * (explicit or auto_pad) and groups. Padding is not materialised: the input position
- * o*stride + r*dilation - pad is a subscript, and domain constraints keep it inside the
- * input (Conv) or the output (ConvTranspose, whose target is that position). */
+ * (explicit or auto_pad) and groups. ConvTranspose and narrow Convs do not materialise the
+ * padding: the input position o*stride + r*dilation - pad is a subscript, and domain
+ * constraints keep it inside the input (Conv) or the output (ConvTranspose, whose target is
+ * that position). A strided, padded or ragged Conv worth vectorizing first copies
+ * X into a zero-padded temp Xq split into stride phases, so the conv statement has no
+ * constraints and reads unit stride along the last dim; its output is computed in whole
+ * vectors (rows a multiple of CONV_VEC wide, or the last two dims merged into one plane of
+ * the padded row pitch) into a temp Yw and then cropped into Y: the automatic scheduler
+ * (docs/schedule.md) runs all of the conv statement on full vectors. */
 #include <string.h>
 
 #include "passes/lower/lower_private.h"
@@ -82,13 +88,18 @@ kexpr *lower_window_pos(struct lk *lk, struct tcc_kstmt *s, const struct lower_w
 	return x;
 }
 
-/* (m / mg) * cg + c: the input channel of group member c for output channel m. */
+/* (m / mg) * cg + c: the input channel of group member c for output channel m (c < 0: the
+ * only member, 0). */
 static kexpr *group_chan(struct lk *lk, int m, int64_t mg, int64_t cg, int c, int64_t group)
 {
+	kexpr *base;
+
 	if (group == 1)
-		return ke_it(lk, c);
-	return ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL, ke_int(lk, cg),
-		   ke2(lk, TCC_KOP_DIV, ke_it(lk, m), ke_int(lk, mg))), ke_it(lk, c));
+		return c < 0 ? ke_int(lk, 0) : ke_it(lk, c);
+	base = mg == 1 ? ke_it(lk, m) : ke2(lk, TCC_KOP_DIV, ke_it(lk, m), ke_int(lk, mg));
+	if (cg != 1)
+		base = ke2(lk, TCC_KOP_MUL, ke_int(lk, cg), base);
+	return c < 0 ? base : ke2(lk, TCC_KOP_ADD, base, ke_it(lk, c));
 }
 
 static void init_bias(struct lk *lk, struct tcc_node *n, struct tcc_kbuf *Y)
@@ -102,16 +113,229 @@ static void init_bias(struct lk *lk, struct tcc_node *n, struct tcc_kbuf *Y)
 		ke_load(lk, lk_in(lk, n->inputs[2]), sb) : ke_lit(lk, Y->dtype, 0));
 }
 
+/* The scheduler's widest vector (f32 lanes, docs/schedule.md): output rows are computed a
+ * multiple of it wide, so no row ends in scalar code, when that wastes at most a quarter,
+ * or at most 150% when the reduction ("red" = C/group * taps) is long enough for the GEMM
+ * plan to win anyway (16 columns for 7: ResNet-50's last stage runs ~10x faster so). */
+#define CONV_VEC 16
+#define CONV_LONG_RED 64
+
+static int64_t conv_round_w(int64_t ow, int64_t red)
+{
+	int64_t wr = (ow + CONV_VEC - 1) / CONV_VEC * CONV_VEC;
+
+	return 4 * wr <= 5 * ow || (red >= CONV_LONG_RED && 2 * wr <= 5 * ow) ? wr : ow;
+}
+
+/* The copied input Xq[n, c, p.., j..] of a Conv: per spatial dim i, "ph[i]" stride phases
+ * (1: no phase subscript) of "e[i]" positions; Xq[.., p, .., j, ..] is the zero-padded input
+ * at s*j + p, so tap r of output o reads phase (d*r) % s at o + (d*r) / s. Output rows are
+ * computed "wr" wide; or, "flat", the last two spatial dims are merged: Xq's last dim holds
+ * rows of "pitch" = e[last] (len in all) and the output is computed as a plane of "pf"
+ * positions h*pitch + w (the columns w >= OW are computed and dropped). */
+struct conv_in {
+	int64_t ph[LK_MAXR], e[LK_MAXR], wr, pitch, len, pf;
+	int nph, flat;
+};
+
+/* (d*(k-1)) / s: the largest tap offset along spatial dim i. */
+static int64_t conv_span(const struct lower_win *w, int i)
+{
+	return w->d[i] * (w->k[i] - 1) / w->s[i];
+}
+
+/* Merge the last two spatial dims when the plane computes fewer columns than rows widened
+ * to wr (ResNet-50: 56x56 3x3 wastes 4% instead of 14%, 7x7 31% instead of 129%). */
+static void conv_flat_plan(const struct lower_win *w, int ns, const int64_t *out, int64_t red,
+			   struct conv_in *q)
+{
+	int hi = ns - 2, wi = ns - 1;
+	int64_t pitch = out[wi] + conv_span(w, wi);
+	int64_t pf = (out[hi] * pitch + CONV_VEC - 1) / CONV_VEC * CONV_VEC;
+
+	if (pf >= out[hi] * q->wr || (4 * pf > 5 * out[hi] * out[wi] && red < CONV_LONG_RED))
+		return;
+	q->flat = 1;
+	q->pf = pf;
+	q->pitch = q->e[wi] = pitch;
+	q->len = pf + conv_span(w, hi) * pitch + conv_span(w, wi);
+}
+
+/* Whether the Conv copies X (spatial dims "in", output spatial dims "out", "red" input
+ * channels per group), and how: when strided, padded or widened, and computed in whole
+ * vectors (narrower Convs keep the constraints: nothing to vectorize). */
+static int conv_in_plan(const struct lower_win *w, int ns, const int64_t *in,
+			const int64_t *out, int64_t red, struct conv_in *q)
+{
+	int strided = 0, padded = 0;
+
+	q->nph = q->flat = 0;
+	q->pitch = q->len = q->pf = 0;
+	for (int i = 0; i < ns; i++)
+		red *= w->k[i];
+	q->wr = conv_round_w(out[ns - 1], red);
+	for (int i = 0; i < ns; i++) {
+		int64_t s = w->s[i], k = w->k[i], o = i == ns - 1 ? q->wr : out[i];
+
+		q->ph[i] = s == 1 || k == 1 ? 1 : w->d[i] == 1 && k < s ? k : s;
+		q->e[i] = o + conv_span(w, i);
+		q->nph += q->ph[i] > 1;
+		strided |= s > 1;
+		padded |= w->pb[i] > 0 || w->pe[i] > 0 || (out[i] - 1) * s + (k - 1) * w->d[i] >= in[i];
+	}
+	if (2 + q->nph + ns > LK_MAXR)
+		return 0;
+	if (ns >= 2)
+		conv_flat_plan(w, ns, out, red, q);
+	return (strided || padded || q->wr != out[ns - 1] || q->flat) &&
+	       (q->flat || q->wr >= CONV_VEC);
+}
+
+/* Xq's subscripts for the positions j (iterators from "j0"), merged when flat. */
+static void conv_in_pos(struct lk *lk, const struct conv_in *q, int ns, int j0, kexpr **sub)
+{
+	ke_iters(lk, j0, ns, sub);
+	if (q->flat)
+		sub[ns - 2] = ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL, ke_int(lk, q->pitch),
+			      ke_it(lk, j0 + ns - 2)), ke_it(lk, j0 + ns - 1));
+}
+
+/* Xq = 0 where the copy leaves gaps, then Xq[n, c, p.., j..] = X[n, c, s*j + p - pb, ..]
+ * over the positions inside X. */
+static struct tcc_kbuf *conv_in_copy(struct lk *lk, struct tcc_kbuf *X,
+				     const struct lower_win *w, int ns, const struct conv_in *q)
+{
+	int64_t dims[LK_MAXR];
+	int32_t rank = 2 + q->nph + ns;
+	struct tcc_kbuf *Q;
+	struct tcc_kstmt *s;
+	kexpr *sq[LK_MAXR], *sx[LK_MAXR];
+	int gap = q->flat && q->len > q->e[ns - 2] * q->pitch;
+
+	dims[0] = X->dims[0];
+	dims[1] = X->dims[1];
+	for (int i = 0, k = 2; i < ns; i++) {
+		if (q->ph[i] > 1)
+			dims[k++] = q->ph[i];
+		dims[2 + q->nph + i] = q->e[i];
+		gap |= w->pb[i] > 0 ||
+		       w->s[i] * (q->e[i] - 1) + q->ph[i] - 1 - w->pb[i] >= X->dims[2 + i];
+	}
+	if (q->flat)
+		dims[rank - 2] = q->len;
+	Q = lk_temp(lk, "xq", X->dtype, rank - q->flat, dims);
+	if (!Q)
+		return NULL;
+	ke_iters(lk, 0, rank - q->flat, sq);
+	if (gap)
+		lk_body(lk, lk_stmt(lk, rank - q->flat, dims), Q, sq, TCC_KUPD_ASSIGN,
+			ke_lit(lk, X->dtype, 0));
+	if (q->flat)
+		dims[rank - 2] = q->e[ns - 2];
+	s = lk_stmt(lk, rank, dims);
+	ke_iters(lk, 0, 2 + q->nph, sq);
+	conv_in_pos(lk, q, ns, 2 + q->nph, sq + 2 + q->nph);
+	ke_iters(lk, 0, 2, sx);
+	for (int i = 0, k = 2; i < ns; i++) {
+		int j = 2 + q->nph + i;
+		kexpr *x = w->s[i] == 1 ? ke_it(lk, j) :
+			   ke2(lk, TCC_KOP_MUL, ke_int(lk, w->s[i]), ke_it(lk, j));
+		int64_t max = w->s[i] * (q->e[i] - 1) + q->ph[i] - 1 - w->pb[i];
+
+		if (q->ph[i] > 1)
+			x = ke2(lk, TCC_KOP_ADD, x, ke_it(lk, k++));
+		if (w->pb[i] > 0) {
+			x = ke2(lk, TCC_KOP_SUB, x, ke_int(lk, w->pb[i]));
+			lk_cons(lk, s, TCC_KOP_GE, x, ke_int(lk, 0));
+		}
+		if (max >= X->dims[2 + i])
+			lk_cons(lk, s, TCC_KOP_LT, x, ke_int(lk, X->dims[2 + i]));
+		sx[2 + i] = x;
+	}
+	lk_body(lk, s, Q, sq, TCC_KUPD_ASSIGN, ke_load(lk, X, sx));
+	return Q;
+}
+
+/* d*r, or r when d is 1. */
+static kexpr *conv_tap(struct lk *lk, const struct lower_win *w, int i, int r)
+{
+	if (w->d[i] == 1)
+		return ke_it(lk, r);
+	return ke2(lk, TCC_KOP_MUL, ke_int(lk, w->d[i]), ke_it(lk, r));
+}
+
+/* "o" plus the offset (d*r) / s of tap r along spatial dim i, times "scale" (o NULL: 0). */
+static kexpr *conv_tap_pos(struct lk *lk, const struct lower_win *w, int i, int r, kexpr *o,
+			   int64_t scale)
+{
+	kexpr *t;
+
+	if (w->k[i] == 1)
+		return o ? o : ke_int(lk, 0);
+	t = w->s[i] == 1 ? conv_tap(lk, w, i, r) :
+	    ke2(lk, TCC_KOP_DIV, conv_tap(lk, w, i, r), ke_int(lk, w->s[i]));
+	if (scale != 1)
+		t = ke2(lk, TCC_KOP_MUL, ke_int(lk, scale), t);
+	return o ? ke2(lk, TCC_KOP_ADD, o, t) : t;
+}
+
+/* The conv statement's subscripts of Xq from sx[2] on (tap iterators rit, output position
+ * iterators from 2): phases (d*r) % s, then positions o + (d*r) / s, merged when flat. */
+static void conv_in_subs(struct lk *lk, const struct lower_win *w, const struct conv_in *q,
+			 int ns, const int *rit, kexpr **sx)
+{
+	int np = ns - q->flat;
+
+	for (int i = 0, k = 0; i < ns; i++)
+		if (q->ph[i] > 1)
+			sx[k++] = ke2(lk, TCC_KOP_REM, conv_tap(lk, w, i, rit[i]),
+				      ke_int(lk, w->s[i]));
+	for (int i = 0; i < np - q->flat; i++)
+		sx[q->nph + i] = conv_tap_pos(lk, w, i, rit[i], ke_it(lk, 2 + i), 1);
+	if (q->flat)
+		sx[q->nph + np - 1] = conv_tap_pos(lk, w, ns - 1, rit[ns - 1],
+			conv_tap_pos(lk, w, ns - 2, rit[ns - 2], ke_it(lk, 2 + np - 1), q->pitch), 1);
+}
+
+/* The accumulator of a Conv computed wider or flat: a temp Yw, cropped into Y at the end. */
+static struct tcc_kbuf *conv_wide_out(struct lk *lk, struct tcc_kbuf *Y, const struct conv_in *q)
+{
+	int64_t dims[LK_MAXR];
+
+	memcpy(dims, Y->dims, (size_t)Y->rank * sizeof(*dims));
+	dims[Y->rank - 1 - q->flat] = q->flat ? q->pf : q->wr;
+	return lk_temp(lk, "yw", Y->dtype, Y->rank - q->flat, dims);
+}
+
+/* Y = Yw over Y's extent (Yw[.., h*pitch + w] when flat). */
+static void conv_crop(struct lk *lk, struct tcc_kbuf *Y, struct tcc_kbuf *A,
+		      const struct conv_in *q)
+{
+	struct tcc_kstmt *s = lk_stmt(lk, Y->rank, Y->dims);
+	kexpr *sy[LK_MAXR], *sa[LK_MAXR];
+
+	ke_iters(lk, 0, Y->rank, sy);
+	ke_iters(lk, 0, Y->rank, sa);
+	if (q->flat)
+		sa[Y->rank - 2] = ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL, ke_int(lk, q->pitch),
+				      ke_it(lk, Y->rank - 2)), ke_it(lk, Y->rank - 1));
+	lk_body(lk, s, Y, sy, TCC_KUPD_ASSIGN, ke_load(lk, A, sa));
+}
+
+/* Y = bias; Y[n, m, o..] += X'[n, chan, ..] * W[m, c, r..] with X' the copied input Xq (no
+ * constraints; Y then maybe computed wider or flat, in Yw) or X itself (padding as
+ * constraints). */
 static tcc_stat lower_conv(struct lower *L, struct tcc_node *n)
 {
 	int64_t group = tcc_node_attr_int(n, "group", 1);
 	int32_t r, rw;
 	const int64_t *dx, *dw, *dy;
-	struct tcc_kbuf *X, *W, *Y;
+	struct tcc_kbuf *X, *W, *Y, *A;
 	struct tcc_kstmt *s;
 	struct lower_win w;
+	struct conv_in q;
 	kexpr *sx[LK_MAXR], *sw[LK_MAXR], *sy[LK_MAXR];
-	int c, rit[LK_MAXR], ns;
+	int c, rit[LK_MAXR], ns, copy;
 	struct lk lk;
 
 	if (lower_shape(n->inputs[0], &r, &dx) < 0 || lower_shape(n->inputs[1], &rw, &dw) < 0 ||
@@ -121,12 +345,17 @@ static tcc_stat lower_conv(struct lower *L, struct tcc_node *n)
 	lower_window(n, ns, dx + 2, dy + 2, dw + 2, &w);
 	X = lk_in(&lk, n->inputs[0]);
 	W = lk_in(&lk, n->inputs[1]);
-	Y = lk_out(&lk, n->outputs[0]);
-	if (!Y)
+	A = Y = lk_out(&lk, n->outputs[0]);
+	copy = conv_in_plan(&w, ns, dx + 2, dy + 2, dw[1], &q);
+	if (copy && X && Y) {
+		X = conv_in_copy(&lk, X, &w, ns, &q);
+		A = q.flat || q.wr != dy[r - 1] ? conv_wide_out(&lk, Y, &q) : Y;
+	}
+	if (!A || !X)
 		return lk_end(&lk);
-	init_bias(&lk, n, Y);
-	s = lk_stmt(&lk, r, dy);
-	c = lk_iter(&lk, s, "c", dw[1]);
+	init_bias(&lk, n, A);
+	s = lk_stmt(&lk, A->rank, A->dims);
+	c = dw[1] > 1 ? lk_iter(&lk, s, "c", dw[1]) : -1;
 	for (int i = 0; i < ns; i++) {
 		char nm[8] = { 'r', (char)('0' + i % 10), 0 };
 
@@ -135,14 +364,20 @@ static tcc_stat lower_conv(struct lower *L, struct tcc_node *n)
 	sx[0] = ke_it(&lk, 0);
 	sx[1] = group_chan(&lk, 1, dy[1] / group, dw[1], c, group);
 	sw[0] = ke_it(&lk, 1);
-	sw[1] = ke_it(&lk, c);
+	sw[1] = c < 0 ? ke_int(&lk, 0) : ke_it(&lk, c);
 	for (int i = 0; i < ns; i++) {
-		sx[2 + i] = lower_window_pos(&lk, s, &w, i, 2 + i, rit[i], dy[2 + i], 0, dx[2 + i]);
+		if (!copy)
+			sx[2 + i] = lower_window_pos(&lk, s, &w, i, 2 + i, rit[i], dy[2 + i], 0,
+						     dx[2 + i]);
 		sw[2 + i] = ke_it(&lk, rit[i]);
 	}
-	ke_iters(&lk, 0, r, sy);
-	lk_body(&lk, s, Y, sy, TCC_KUPD_ADD,
+	if (copy)
+		conv_in_subs(&lk, &w, &q, ns, rit, sx + 2);
+	ke_iters(&lk, 0, A->rank, sy);
+	lk_body(&lk, s, A, sy, TCC_KUPD_ADD,
 		ke2(&lk, TCC_KOP_MUL, ke_load(&lk, X, sx), ke_load(&lk, W, sw)));
+	if (A != Y)
+		conv_crop(&lk, Y, A, &q);
 	return lk_end(&lk);
 }
 
