@@ -175,6 +175,11 @@ int64_t tcc_llvm_dtype_size(int dtype)
 	case TCC_DT_BOOL:
 	case TCC_DT_INT8:
 	case TCC_DT_UINT8:
+	case TCC_DT_FLOAT8E4M3FN:
+	case TCC_DT_FLOAT8E4M3FNUZ:
+	case TCC_DT_FLOAT8E5M2:
+	case TCC_DT_FLOAT8E5M2FNUZ:
+	case TCC_DT_FLOAT8E8M0:
 		return 1;
 	case TCC_DT_INT16:
 	case TCC_DT_UINT16:

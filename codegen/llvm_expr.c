@@ -92,7 +92,8 @@ static LLVMValueRef iconst(LLVMValueRef like, long long v)
 
 /* ---- conversions ---- */
 
-/* Convert "v" (register type of "from") to the register type of "to". */
+/* Convert "v" (register type of "from") to the register type of "to". Float8 values go
+ * through float (a double rounds twice on its way to a float8 type). */
 static LLVMValueRef convert(struct tcc_llvm *cg, LLVMValueRef v, int from, int to,
 			    struct tcc_loc loc)
 {
@@ -101,6 +102,12 @@ static LLVMValueRef convert(struct tcc_llvm *cg, LLVMValueRef v, int from, int t
 
 	if (!t)
 		return NULL;
+	if (tcc_llvm_is_f8(from) && from != to)
+		return convert(cg, tcc_llvm_f8_decode(cg, v, from), TCC_DT_FLOAT, to, loc);
+	if (tcc_llvm_is_f8(to) && from != to) {
+		v = convert(cg, v, from, TCC_DT_FLOAT, loc);
+		return v ? tcc_llvm_f8_encode(cg, v, to) : NULL;
+	}
 	if (LLVMGetTypeKind(ft) == LLVMVectorTypeKind)
 		t = LLVMVectorType(t, LLVMGetVectorSize(ft));
 	if (to == TCC_DT_BOOL)

@@ -37,13 +37,23 @@ struct tcc_llvm {
 /* ---- llvm.c: types, attributes, diagnostics ---- */
 
 /* The in-memory type of an element of "dtype": float/double/half/bfloat, iN for integers
- * (signedness is in the operations, not the type), i8 for bool. NULL (with a diagnostic at
- * "loc") for dtypes codegen does not support (strings, complex, float8/4, int4/2). */
+ * (signedness is in the operations, not the type), i8 for bool and the float8 types (the
+ * code; llvm_f8.c converts). NULL (with a diagnostic at "loc") for dtypes codegen does not
+ * support (strings, complex, float4, int4/2). */
 LLVMTypeRef tcc_llvm_dtype(__tcc_keep struct tcc_llvm *cg, int dtype, struct tcc_loc loc);
 /* The register type of "dtype": as tcc_llvm_dtype, except bool is i1. */
 LLVMTypeRef tcc_llvm_reg_type(__tcc_keep struct tcc_llvm *cg, int dtype, struct tcc_loc loc);
 /* Size in bytes of one element of "dtype" in memory (bool: 1); -1 if unsupported. */
 int64_t tcc_llvm_dtype_size(int dtype);
+
+/* ---- llvm_f8.c: float8 conversions ---- */
+
+/* float8e4m3fn/e4m3fnuz/e5m2/e5m2fnuz/e8m0 (i8 codes in memory and registers). */
+int tcc_llvm_is_f8(int dtype);
+/* The float8 code (i8) of float "v", scalar or vector: non-saturating (see llvm_f8.c). */
+LLVMValueRef tcc_llvm_f8_encode(__tcc_keep struct tcc_llvm *cg, LLVMValueRef v, int dtype);
+/* The float value of float8 code "c" (i8), scalar or vector; exact. */
+LLVMValueRef tcc_llvm_f8_decode(__tcc_keep struct tcc_llvm *cg, LLVMValueRef c, int dtype);
 
 /* Add "target-cpu", "target-features", nounwind and the frame-pointer attribute to "fn". */
 void tcc_llvm_set_fn_attrs(__tcc_keep struct tcc_llvm *cg, LLVMValueRef fn);

@@ -206,6 +206,15 @@ static int dtype_ok(int dt)
 	}
 }
 
+/* The 8-bit float types are lowered only as the source or result of a Cast/CastLike
+ * (lower_elementwise.c checks the other side is a wider float). */
+static int dtype_ok_for(const struct tcc_node *n, int dt)
+{
+	if (dtype_ok(dt))
+		return 1;
+	return lower_dtype_is_f8(dt) && (tcc_node_is(n, "Cast") || tcc_node_is(n, "CastLike"));
+}
+
 static const char *check_values(const struct tcc_node *n)
 {
 	for (int i = 0; i < n->ninputs + n->noutputs; i++) {
@@ -216,7 +225,7 @@ static const char *check_values(const struct tcc_node *n)
 		if (v->type.kind != TCC_TYPE_TENSOR)
 			return "a value is not a tensor (sequences, maps and optionals are not "
 			       "lowered)";
-		if (!dtype_ok(v->type.elem))
+		if (!dtype_ok_for(n, v->type.elem))
 			return "dtype not supported by the lowering";
 		if (!tcc_type_is_static(&v->type))
 			return "shapes must be static (run shape-infer; symbolic or unknown dims "

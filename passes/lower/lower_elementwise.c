@@ -207,6 +207,35 @@ static kexpr *is_inf(struct lk *lk, const struct tcc_node *n, kexpr *x, int t)
 	return ke2(lk, TCC_KOP_AND, p, m);
 }
 
+/* Largest finite value of a float8 format (e8m0 saturates in codegen instead). */
+static double f8_max(int dt)
+{
+	switch (dt) {
+	case TCC_DT_FLOAT8E4M3FN: return 448;
+	case TCC_DT_FLOAT8E4M3FNUZ: return 240;
+	case TCC_DT_FLOAT8E5M2: case TCC_DT_FLOAT8E5M2FNUZ: return 57344;
+	default: return 0;
+	}
+}
+
+/* Cast/CastLike. The kernel cast to a float8 type overflows to inf (or NaN where the format
+ * has no inf), as saturate=0 asks; saturate=1 (the default) clamps x to the format's finite
+ * range first, NaN passing through (ONNX Cast-19: inf and out-of-range go to +-max). */
+static kexpr *cast(struct lk *lk, const struct tcc_node *n, kexpr *x, int t, int dt)
+{
+	double m = f8_max(dt);
+
+	if (dt == TCC_DT_BOOL)
+		return ke2(lk, TCC_KOP_NE, x, ke_lit(lk, t, 0));
+	if (dt == t)
+		return x;
+	if (m > 0 && tcc_node_attr_int(n, "saturate", 1))
+		x = ke_sel(lk, ke2(lk, TCC_KOP_GT, x, ke_lit(lk, t, m)), ke_lit(lk, t, m),
+			   ke_sel(lk, ke2(lk, TCC_KOP_LT, x, ke_lit(lk, t, -m)),
+				  ke_lit(lk, t, -m), x));
+	return ke_cast(lk, dt, x);
+}
+
 kexpr *lower_ew_expr(struct lk *lk, const struct tcc_node *n, kexpr **a, int dt)
 {
 	const char *op = n->op_type;
@@ -219,8 +248,7 @@ kexpr *lower_ew_expr(struct lk *lk, const struct tcc_node *n, kexpr **a, int dt)
 	if (!strcmp(op, "Identity"))
 		return a[0];
 	if (!strcmp(op, "Cast") || !strcmp(op, "CastLike"))
-		return dt == TCC_DT_BOOL ? ke2(lk, TCC_KOP_NE, a[0], ke_lit(lk, t, 0)) :
-		       dt == t ? a[0] : ke_cast(lk, dt, a[0]);
+		return cast(lk, n, a[0], t, dt);
 	if (!strcmp(op, "Mean"))
 		return ke2(lk, TCC_KOP_DIV, fold(lk, TCC_KOP_ADD, a, n->ninputs),
 			   ke_lit(lk, t, n->ninputs));
@@ -271,6 +299,26 @@ static tcc_stat lower_ew(struct lower *L, struct tcc_node *n)
 	return lk_end(&lk);
 }
 
+static int wide_float(int dt)
+{
+	return dt == TCC_DT_FLOAT || dt == TCC_DT_DOUBLE || dt == TCC_DT_FLOAT16 ||
+	       dt == TCC_DT_BFLOAT16;
+}
+
+/* A cast from or to a float8 type needs a float16/bfloat16/float/double on the other side;
+ * to float8e8m0 only round_mode "up" with saturate=1 is generated. */
+static const char *check_f8_cast(const struct tcc_node *n, int t, int dt)
+{
+	if (!lower_dtype_is_f8(t) && !lower_dtype_is_f8(dt))
+		return NULL;
+	if (!wide_float(lower_dtype_is_f8(t) ? dt : t))
+		return "float8 casts need a float16/bfloat16/float/double on the other side";
+	if (dt == TCC_DT_FLOAT8E8M0 && (!tcc_node_attr_int(n, "saturate", 1) ||
+	    strcmp(tcc_node_attr_string(n, "round_mode", "up"), "up")))
+		return "casts to float8e8m0 need saturate=1 and round_mode \"up\"";
+	return NULL;
+}
+
 static const char *check_ew(struct lower *L, const struct tcc_node *n)
 {
 	int t = in_dtype(n);
@@ -291,6 +339,12 @@ static const char *check_ew(struct lower *L, const struct tcc_node *n)
 			return "BitShift direction must be LEFT or RIGHT";
 		if (n->ninputs != 2 || !n->inputs[1] || n->inputs[1]->type.elem != t)
 			return "BitShift needs two inputs of one type";
+	}
+	if (!strcmp(op, "Cast") || !strcmp(op, "CastLike")) {
+		const char *w = check_f8_cast(n, t, lower_dtype(n->outputs[0]));
+
+		if (w)
+			return w;
 	}
 	if (!strcmp(op, "Mod") && tcc_dtype_is_float(t) && !tcc_node_attr_int(n, "fmod", 0))
 		return "Mod of floats needs fmod=1";

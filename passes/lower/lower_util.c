@@ -33,6 +33,12 @@ int lower_dtype(const struct tcc_value *v)
 	return v && v->type.kind == TCC_TYPE_TENSOR ? v->type.elem : TCC_DT_UNDEFINED;
 }
 
+int lower_dtype_is_f8(int dt)
+{
+	return dt == TCC_DT_FLOAT8E4M3FN || dt == TCC_DT_FLOAT8E4M3FNUZ ||
+	       dt == TCC_DT_FLOAT8E5M2 || dt == TCC_DT_FLOAT8E5M2FNUZ || dt == TCC_DT_FLOAT8E8M0;
+}
+
 const struct tcc_tensor *lower_const(const struct tcc_value *v)
 {
 	if (!v || (v->is_input && !v->init))

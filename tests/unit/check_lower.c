@@ -90,6 +90,45 @@ static int64_t offset_of(struct interp *in, const struct tcc_kexpr *e)
 	return off;
 }
 
+/* The value of float8 code "c" of "dtype". */
+static double f8_value(int dtype, unsigned c)
+{
+	unsigned char b = (unsigned char)c;
+	struct tcc_tensor t = { .dtype = dtype, .numel = 1, .nbytes = 1, .data = &b };
+
+	return tcc_tensor_get_f64(&t, 0);
+}
+
+/* x rounded to float8 "dtype" the way the kernel cast does (docs/ir-kernel.md): the nearest
+ * finite value, ties to the even code, overflow (past half a step above the largest) to inf
+ * or NaN; float8e8m0 rounds the float's exponent up and saturates. */
+static double f8_round(int dtype, double x)
+{
+	float xf = (float)x;
+	uint32_t u;
+	unsigned best = 0;
+
+	memcpy(&u, &xf, 4);
+	if (isnan(x) || (dtype == TCC_DT_FLOAT8E8M0 && isinf(x)))
+		return NAN;
+	if (dtype == TCC_DT_FLOAT8E8M0)
+		return f8_value(dtype, ((u >> 23) & 0xff) + ((u & 0x7fffff) && ((u >> 23) & 0xff) < 0xfe));
+	for (unsigned c = 1; c < 0x80; c++) {
+		double v = f8_value(dtype, c), bv = f8_value(dtype, best);
+
+		if (isnan(v) || isinf(v))
+			break;
+		if (fabs(v - fabs(x)) < fabs(bv - fabs(x)) ||
+		    (fabs(v - fabs(x)) == fabs(bv - fabs(x)) && !(c & 1)))
+			best = c;
+	}
+	double top = f8_value(dtype, best), step = top - f8_value(dtype, best - 1);
+
+	if (fabs(x) > top + step / 2 || (fabs(x) == top + step / 2 && (best & 1)))
+		return dtype == TCC_DT_FLOAT8E5M2 ? copysign(INFINITY, x) : NAN;
+	return copysign(f8_value(dtype, best), x);
+}
+
 static struct val eval_cast(struct interp *in, const struct tcc_kexpr *e)
 {
 	struct val a = eval(in, e->args[0]);
@@ -97,6 +136,8 @@ static struct val eval_cast(struct interp *in, const struct tcc_kexpr *e)
 
 	if (to == TCC_DT_BOOL)
 		return mk(to, 0, a.isf ? a.f != 0 : a.i != 0, 0);
+	if (tcc_dtype_is_float(to) && tcc_dtype_bits(to) == 8)
+		return mk(to, f8_round(to, as_f(a)), 0, 1);
 	if (tcc_dtype_is_float(to))
 		return mk(to, to == TCC_DT_FLOAT ? (double)(float)as_f(a) : as_f(a), 0, 1);
 	return mk(to, 0, wrap(to, a.isf ? (int64_t)a.f : a.i), 0);
