@@ -56,7 +56,18 @@ __tcc_keep __tcc_null const struct tcc_pbuf *tcc_program_io_buf(
 	return NULL;
 }
 
-/* The C element type of "dtype" (bool as uint8_t, 16-bit floats as uint16_t bits). */
+/* Bits of one element of the packed sub-byte dtypes (ONNX packs them low bits first), else 0. */
+static int subbyte_bits(int dtype)
+{
+	switch (dtype) {
+	case TCC_DT_INT4: case TCC_DT_UINT4: case TCC_DT_FLOAT4E2M1: return 4;
+	case TCC_DT_INT2: case TCC_DT_UINT2: return 2;
+	}
+	return 0;
+}
+
+/* The C element type of "dtype" (bool as uint8_t, 16-bit floats as uint16_t bits, 8-bit
+ * floats as uint8_t codes, packed sub-byte types as their uint8_t bytes). */
 static const char *c_type(int dtype)
 {
 	switch (dtype) {
@@ -64,6 +75,10 @@ static const char *c_type(int dtype)
 	case TCC_DT_DOUBLE: return "double";
 	case TCC_DT_INT8: return "int8_t";
 	case TCC_DT_UINT8: case TCC_DT_BOOL: return "uint8_t";
+	case TCC_DT_FLOAT8E4M3FN: case TCC_DT_FLOAT8E4M3FNUZ: case TCC_DT_FLOAT8E5M2:
+	case TCC_DT_FLOAT8E5M2FNUZ: case TCC_DT_FLOAT8E8M0: return "uint8_t";
+	case TCC_DT_INT4: case TCC_DT_UINT4: case TCC_DT_FLOAT4E2M1:
+	case TCC_DT_INT2: case TCC_DT_UINT2: return "uint8_t";
 	case TCC_DT_INT16: return "int16_t";
 	case TCC_DT_UINT16: case TCC_DT_FLOAT16: case TCC_DT_BFLOAT16: return "uint16_t";
 	case TCC_DT_INT32: return "int32_t";
@@ -150,7 +165,8 @@ static void print_io_macros(struct tcc_printer *p, const char *up, const char *k
 			tcc_dtype_name(b->dtype) ? tcc_dtype_name(b->dtype) : "?");
 }
 
-/* One parameter: `const float x[1][3]`, or a pointer for scalars and empty tensors. */
+/* One parameter: `const float x[1][3]`, or a pointer for scalars and empty tensors; a
+ * packed sub-byte tensor is its bytes, `const uint8_t x[NBYTES]`. */
 static void print_param(struct tcc_printer *p, const struct tcc_pbuf *b, const char *name,
 			int out)
 {
@@ -159,7 +175,9 @@ static void print_param(struct tcc_printer *p, const struct tcc_pbuf *b, const c
 	for (int32_t d = 0; d < b->rank; d++)
 		has_zero |= b->dims[d] == 0;
 	tcc_printer_fmt(p, "%s%s ", out ? "" : "const ", c_type(b->dtype));
-	if (b->rank == 0 || has_zero)
+	if (subbyte_bits(b->dtype) && !has_zero && b->nbytes > 0)
+		tcc_printer_fmt(p, "%s[%lld]", name, (long long)b->nbytes);
+	else if (b->rank == 0 || has_zero)
 		tcc_printer_fmt(p, "*%s", name);
 	else {
 		tcc_printer_str(p, name);

@@ -213,6 +213,8 @@ LLVMTypeRef tcc_llvm_dtype(__tcc_keep struct tcc_llvm *cg, int dtype, struct tcc
 	default:
 		break;
 	}
+	if (tcc_llvm_is_subbyte(dtype))
+		return cg->t_i8;
 	if (tcc_llvm_dtype_size(dtype) > 0)
 		return LLVMIntTypeInContext(cg->lctx, 8 * (unsigned)tcc_llvm_dtype_size(dtype));
 	tcc_diag_error(cg->ctx->diag, loc, "codegen does not support dtype '%s'",

@@ -108,6 +108,24 @@ static LLVMValueRef convert(struct tcc_llvm *cg, LLVMValueRef v, int from, int t
 		v = convert(cg, v, from, TCC_DT_FLOAT, loc);
 		return v ? tcc_llvm_f8_encode(cg, v, to) : NULL;
 	}
+	if (tcc_llvm_is_subbyte(from) && from != to)
+		return from == TCC_DT_FLOAT4E2M1 ?
+		       convert(cg, tcc_llvm_f4_decode(cg, v), TCC_DT_FLOAT, to, loc) :
+		       convert(cg, v, is_signed(from) ? TCC_DT_INT8 : TCC_DT_UINT8, to, loc);
+	if (tcc_llvm_is_subbyte(to) && from != to) {
+		if (to == TCC_DT_FLOAT4E2M1) {
+			v = convert(cg, v, from, TCC_DT_FLOAT, loc);
+			return v ? tcc_llvm_f4_encode(cg, v) : NULL;
+		}
+		if (is_fp(from) && from != TCC_DT_DOUBLE)
+			v = convert(cg, v, from, TCC_DT_FLOAT, loc);
+		if (from == TCC_DT_BOOL || !is_fp(from))
+			v = convert(cg, v, from, TCC_DT_INT64, loc);
+		if (!v)
+			return NULL;
+		return is_fp(from) ? tcc_llvm_subbyte_from_fp(cg, v, to) :
+		       tcc_llvm_subbyte_from_int(cg, v, to);
+	}
 	if (LLVMGetTypeKind(ft) == LLVMVectorTypeKind)
 		t = LLVMVectorType(t, LLVMGetVectorSize(ft));
 	if (to == TCC_DT_BOOL)
@@ -242,6 +260,12 @@ static LLVMValueRef subscript(struct tcc_llvm_env *env, const struct tcc_kexpr *
 
 /* The flat row-major offset of "e"'s subscripts (for ranks above ADDR_MAX_RANK). */
 static LLVMValueRef flat_offset(struct tcc_llvm_env *env, const struct tcc_kexpr *e)
+{
+	return tcc_llvm_flat_index(env, e);
+}
+
+LLVMValueRef tcc_llvm_flat_index(__tcc_keep struct tcc_llvm_env *env,
+				 __tcc_keep const struct tcc_kexpr *e)
 {
 	struct tcc_llvm *cg = env->cg;
 	LLVMValueRef off = LLVMConstInt(cg->t_i64, 0, 0);
@@ -548,6 +572,8 @@ static LLVMValueRef leaf(struct tcc_llvm_env *env, const struct tcc_kexpr *e)
 	default:
 		if (env->vw)
 			return tcc_llvm_vleaf(env, e);
+		if (tcc_llvm_is_subbyte(e->u.buf->dtype))
+			return tcc_llvm_subbyte_load(env, e);
 		addr = tcc_llvm_elem_addr(env, e);
 		return addr ? tcc_llvm_load_elem(cg, addr, e->u.buf->dtype) : NULL;
 	}

@@ -210,9 +210,19 @@ static tcc_stat gen_update(struct tcc_kgen *g, struct tcc_llvm_env *env)
 {
 	const struct tcc_kstmt *s = env->s;
 	int dt = s->target->u.buf->dtype;
-	LLVMValueRef addr = tcc_llvm_elem_addr(env, s->target);
-	LLVMValueRef v = addr ? tcc_llvm_expr(env, s->rhs) : NULL;
+	LLVMValueRef addr, v;
 
+	if (tcc_llvm_is_subbyte(dt)) {
+		v = tcc_llvm_expr(env, s->rhs);
+		if (v && s->update != TCC_KUPD_ASSIGN) {
+			LLVMValueRef old = tcc_llvm_subbyte_load(env, s->target);
+
+			v = old ? tcc_llvm_update(g->cg, s->update, dt, old, v) : NULL;
+		}
+		return v ? tcc_llvm_subbyte_store(env, s->target, v) : -1;
+	}
+	addr = tcc_llvm_elem_addr(env, s->target);
+	v = addr ? tcc_llvm_expr(env, s->rhs) : NULL;
 	if (!v)
 		return -1;
 	if (s->update != TCC_KUPD_ASSIGN) {

@@ -55,6 +55,26 @@ LLVMValueRef tcc_llvm_f8_encode(__tcc_keep struct tcc_llvm *cg, LLVMValueRef v, 
 /* The float value of float8 code "c" (i8), scalar or vector; exact. */
 LLVMValueRef tcc_llvm_f8_decode(__tcc_keep struct tcc_llvm *cg, LLVMValueRef c, int dtype);
 
+struct tcc_llvm_env;
+
+/* ---- llvm_subbyte.c: packed int4/uint4/int2/uint2/float4e2m1 ---- */
+
+/* int4/uint4/int2/uint2/float4e2m1: packed in memory, an i8 per value in registers. */
+int tcc_llvm_is_subbyte(int dtype);
+/* The value (i8) of access "e" to a sub-byte buffer (scalar code only). */
+LLVMValueRef tcc_llvm_subbyte_load(__tcc_keep struct tcc_llvm_env *env,
+				   __tcc_keep const struct tcc_kexpr *e);
+/* Write i8 value "v" to access "e" of a sub-byte buffer (read-modify-write of its byte). */
+tcc_stat tcc_llvm_subbyte_store(__tcc_keep struct tcc_llvm_env *env,
+				__tcc_keep const struct tcc_kexpr *e, LLVMValueRef v);
+/* Float value of float4e2m1 code "c" (i8), and the code (i8) of float "x". */
+LLVMValueRef tcc_llvm_f4_decode(__tcc_keep struct tcc_llvm *cg, LLVMValueRef c);
+LLVMValueRef tcc_llvm_f4_encode(__tcc_keep struct tcc_llvm *cg, LLVMValueRef x);
+/* Float/double "x" (rounded to nearest even) or i64 "v" to int4/uint4/int2/uint2 "to"
+ * (i8), wrapping to the type's bits. */
+LLVMValueRef tcc_llvm_subbyte_from_fp(__tcc_keep struct tcc_llvm *cg, LLVMValueRef x, int to);
+LLVMValueRef tcc_llvm_subbyte_from_int(__tcc_keep struct tcc_llvm *cg, LLVMValueRef v, int to);
+
 /* Add "target-cpu", "target-features", nounwind and the frame-pointer attribute to "fn". */
 void tcc_llvm_set_fn_attrs(__tcc_keep struct tcc_llvm *cg, LLVMValueRef fn);
 /* Also "prefer-vector-width"="512" and "min-legal-vector-width"="512" when the target has
@@ -100,6 +120,9 @@ struct tcc_llvm_env {
 	const int64_t *dits;
 };
 
+/* The flat row-major element index (i64) of access "e". */
+LLVMValueRef tcc_llvm_flat_index(__tcc_keep struct tcc_llvm_env *env,
+				 __tcc_keep const struct tcc_kexpr *e);
 /* The value of "e" in its register type (bool as i1); NULL on error (reported). */
 LLVMValueRef tcc_llvm_expr(__tcc_keep struct tcc_llvm_env *env, __tcc_keep const struct tcc_kexpr *e);
 /* The address of the element a LOAD expression "e" names: base + row-major offset.

@@ -177,8 +177,12 @@ static tcc_stat check_bind(struct pgen *g, const struct tcc_pkernel *pk,
 		return -1;
 	}
 	pb = g->prog->bufs[bind];
+	if (tcc_llvm_is_subbyte(kb->dtype))
+		bytes = 1;
 	for (int32_t d = 0; d < kb->rank; d++)
 		bytes *= kb->dims[d];
+	if (tcc_llvm_is_subbyte(kb->dtype))
+		bytes = (bytes * tcc_dtype_bits(kb->dtype) + 7) / 8;
 	if (pb->dtype != kb->dtype || bytes < 0 || bytes > pb->nbytes) {
 		tcc_diag_error(g->cg->ctx->diag, pk->loc,
 			       "kernel '%s': buffer '%s' (%s, %lld bytes) does not fit program "

@@ -361,7 +361,9 @@ static int loads(const struct tcc_kexpr *e, const struct tcc_kbuf *buf)
 /* 1 when no value of "e" is half/bfloat; *size gets the largest element size loaded. */
 static int no_half(const struct tcc_kexpr *e, int *size)
 {
-	if (is_half(e->dtype) || (e->op == TCC_KOP_LOAD && is_half(e->u.buf->dtype)))
+	if (is_half(e->dtype) || (e->op == TCC_KOP_LOAD && is_half(e->u.buf->dtype)) ||
+	    tcc_llvm_is_subbyte(e->dtype) ||
+	    (e->op == TCC_KOP_LOAD && tcc_llvm_is_subbyte(e->u.buf->dtype)))
 		return 0;
 	if (e->op == TCC_KOP_LOAD && tcc_llvm_dtype_size(e->u.buf->dtype) > *size)
 		*size = (int)tcc_llvm_dtype_size(e->u.buf->dtype);

@@ -212,7 +212,8 @@ static int dtype_ok_for(const struct tcc_node *n, int dt)
 {
 	if (dtype_ok(dt))
 		return 1;
-	return lower_dtype_is_f8(dt) && (tcc_node_is(n, "Cast") || tcc_node_is(n, "CastLike"));
+	return (lower_dtype_is_f8(dt) || lower_dtype_is_subbyte(dt)) &&
+	       (tcc_node_is(n, "Cast") || tcc_node_is(n, "CastLike"));
 }
 
 static const char *check_values(const struct tcc_node *n)

@@ -309,6 +309,13 @@ static int wide_float(int dt)
  * to float8e8m0 only round_mode "up" with saturate=1 is generated. */
 static const char *check_f8_cast(const struct tcc_node *n, int t, int dt)
 {
+	if (lower_dtype_is_subbyte(t) || lower_dtype_is_subbyte(dt)) {
+		int o = lower_dtype_is_subbyte(t) ? dt : t;
+
+		if (lower_dtype_is_subbyte(o) || lower_dtype_is_f8(o) || o == TCC_DT_BOOL)
+			return "int4/int2/float4 casts need a float or integer on the other side";
+		return NULL;
+	}
 	if (!lower_dtype_is_f8(t) && !lower_dtype_is_f8(dt))
 		return NULL;
 	if (!wide_float(lower_dtype_is_f8(t) ? dt : t))

@@ -42,6 +42,8 @@ tcc_stat lower_shape(const struct tcc_value *v, int32_t *rank, const int64_t **d
 int lower_dtype(const struct tcc_value *v);
 /* float8e4m3fn/e4m3fnuz/e5m2/e5m2fnuz/e8m0: lowered only through Cast/CastLike. */
 int lower_dtype_is_f8(int dt);
+/* int4/uint4/int2/uint2/float4e2m1 (packed): lowered only through Cast/CastLike. */
+int lower_dtype_is_subbyte(int dt);
 /* The constant data behind v (initializer) or NULL. */
 const struct tcc_tensor *lower_const(const struct tcc_value *v);
 /* Read an int64 list from constant input i of n: count into *cnt, NULL when absent or not

@@ -39,6 +39,12 @@ int lower_dtype_is_f8(int dt)
 	       dt == TCC_DT_FLOAT8E5M2 || dt == TCC_DT_FLOAT8E5M2FNUZ || dt == TCC_DT_FLOAT8E8M0;
 }
 
+int lower_dtype_is_subbyte(int dt)
+{
+	return dt == TCC_DT_INT4 || dt == TCC_DT_UINT4 || dt == TCC_DT_INT2 ||
+	       dt == TCC_DT_UINT2 || dt == TCC_DT_FLOAT4E2M1;
+}
+
 const struct tcc_tensor *lower_const(const struct tcc_value *v)
 {
 	if (!v || (v->is_input && !v->init))

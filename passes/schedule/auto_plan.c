@@ -51,6 +51,21 @@ __isl_give isl_schedule_node *auto_add_parallel(struct sched_env *env,
 	return p > 0 ? isl_schedule_node_parent(band) : band;
 }
 
+/* 1 when "e" has a value or an access of a packed sub-byte type (int4, uint4, int2,
+ * uint2, float4e2m1): codegen keeps those scalar, and threads must not share a byte. */
+static int has_subbyte(const struct tcc_kexpr *e)
+{
+	if (tcc_dtype_bits(e->dtype) > 0 && tcc_dtype_bits(e->dtype) < 8)
+		return 1;
+	if (e->op == TCC_KOP_LOAD && tcc_dtype_bits(e->u.buf->dtype) > 0 &&
+	    tcc_dtype_bits(e->u.buf->dtype) < 8)
+		return 1;
+	for (int i = 0; i < e->nargs; i++)
+		if (has_subbyte(e->args[i]))
+			return 1;
+	return 0;
+}
+
 __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const struct tcc_kstmt *s,
 					       __isl_take isl_schedule_node *band)
 {
@@ -58,7 +73,7 @@ __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const stru
 	int n = sched_band_n(band);
 	int b = auto_stride1_iter(s);
 
-	if (n <= 0)
+	if (n <= 0 || has_subbyte(s->target) || has_subbyte(s->rhs))
 		return band;
 	if (s->target->dtype == TCC_DT_FLOAT && b == n - 1 &&
 	    ext_of(s, b) % o->vector_width == 0) {

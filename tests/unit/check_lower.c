@@ -129,6 +129,33 @@ static double f8_round(int dtype, double x)
 	return copysign(f8_value(dtype, best), x);
 }
 
+/* x cast to a packed sub-byte type as the kernel cast does (codegen/llvm_subbyte.c):
+ * int4/uint4/int2/uint2 round to nearest even, then wrap to the bits; float4e2m1 rounds to
+ * nearest even, saturating at 6, NaN to 0. */
+static struct val subbyte_cast(int to, double x)
+{
+	static const double f4[] = { 0, 0.5, 1, 1.5, 2, 3, 4, 6 };
+	int bits = tcc_dtype_bits(to);
+
+	if (to == TCC_DT_FLOAT4E2M1) {
+		double a = fabs(x);
+		int k = 0;
+
+		if (isnan(x))
+			return mk(to, copysign(0, x), 0, 1);
+		while (k < 7 && (a > (f4[k] + f4[k + 1]) / 2 ||
+				 (a == (f4[k] + f4[k + 1]) / 2 && (k & 1))))
+			k++;
+		return mk(to, copysign(f4[k], x), 0, 1);
+	}
+	int64_t v = isnan(x) ? 0 : (int64_t)fmax(-0x1p62, fmin(0x1p62, nearbyint(x)));
+	int64_t m = v & ((1 << bits) - 1);
+
+	if ((to == TCC_DT_INT4 || to == TCC_DT_INT2) && (m >> (bits - 1)))
+		m -= 1 << bits;
+	return mk(to, 0, m, 0);
+}
+
 static struct val eval_cast(struct interp *in, const struct tcc_kexpr *e)
 {
 	struct val a = eval(in, e->args[0]);
@@ -136,6 +163,8 @@ static struct val eval_cast(struct interp *in, const struct tcc_kexpr *e)
 
 	if (to == TCC_DT_BOOL)
 		return mk(to, 0, a.isf ? a.f != 0 : a.i != 0, 0);
+	if (tcc_dtype_bits(to) < 8)
+		return subbyte_cast(to, as_f(a));
 	if (tcc_dtype_is_float(to) && tcc_dtype_bits(to) == 8)
 		return mk(to, f8_round(to, as_f(a)), 0, 1);
 	if (tcc_dtype_is_float(to))

@@ -65,7 +65,7 @@ int run_tensor_alloc(struct run_tensor *t, const char *name, int dtype, int32_t 
 	int64_t numel = tcc_shape_numel(rank, shape);
 
 	memset(t, 0, sizeof(*t));
-	if (bits < 8 || !tcc_dtype_is_valid(dtype)) {
+	if (bits <= 0 || !tcc_dtype_is_valid(dtype)) {
 		run_fmt(err, errlen, "tensors of type %s are not supported", dtype_str(dtype));
 		return -1;
 	}
@@ -76,7 +76,7 @@ int run_tensor_alloc(struct run_tensor *t, const char *name, int dtype, int32_t 
 	t->dtype = dtype;
 	t->rank = rank;
 	t->numel = numel;
-	t->nbytes = (size_t)numel * (size_t)(bits / 8);
+	t->nbytes = ((size_t)numel * (size_t)bits + 7) / 8; /* int4/int2/float4: packed */
 	t->shape = malloc(sizeof(*t->shape) * (size_t)(rank ? rank : 1));
 	t->data = calloc(1, t->nbytes ? t->nbytes : 1);
 	t->name = name ? strdup(name) : NULL;
