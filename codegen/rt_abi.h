@@ -1,5 +1,5 @@
-/* The runtime ABI as the codegen needs it, without including runtime/tcc_rt.h (whose
- * struct tcc_tensor is not the graph IR's): constants, and the host's offsets of the
+/* The runtime ABI as the codegen needs it, without including runtime/tcc_rt.h everywhere
+ * (the generated code's view of it is built in LLVM IR): constants, and the host's offsets of the
  * structs the generated code reads or builds, so llvm_program.c can check its LLVM mirror
  * of them. Filled by rt_abi.c, the one codegen file that includes tcc_rt.h. */
 #ifndef TCC_CODEGEN_RT_ABI_H

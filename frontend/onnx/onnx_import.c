@@ -357,7 +357,7 @@ static tcc_stat import_initializers(struct importer *im, struct tcc_graph *g,
 {
 	for (size_t i = 0; i < gp->n_initializer; i++) {
 		const Onnx__TensorProto *tp = gp->initializer[i];
-		struct tcc_tensor *t;
+		struct tcc_tensor_data *t;
 		struct tcc_value *v;
 
 		if (!tp->name || !tp->name[0]) {

@@ -24,7 +24,7 @@ static inline const char *tcc_onnx_str(const char *s)
 
 /* Decode a TensorProto. "dir" is the directory external data is resolved against (NULL: the
  * current directory). */
-__tcc_keep struct tcc_tensor *tcc_onnx_tensor_import(__tcc_keep struct tcc_ctx *ctx,
+__tcc_keep struct tcc_tensor_data *tcc_onnx_tensor_import(__tcc_keep struct tcc_ctx *ctx,
 						     struct tcc_loc loc, __tcc_null const char *dir,
 						     __tcc_keep const Onnx__TensorProto *tp);
 __tcc_keep struct tcc_sparse_tensor *
@@ -36,7 +36,7 @@ tcc_stat tcc_onnx_type_import(__tcc_keep struct tcc_ctx *ctx, struct tcc_loc loc
 
 /* Encode t (data as raw_data, strings as string_data); "name" overrides t->name when set. */
 __tcc_keep Onnx__TensorProto *tcc_onnx_tensor_export(__tcc_keep struct tcc_arena *a,
-						     __tcc_keep const struct tcc_tensor *t,
+						     __tcc_keep const struct tcc_tensor_data *t,
 						     __tcc_null const char *name);
 __tcc_keep Onnx__SparseTensorProto *
 tcc_onnx_sparse_export(__tcc_keep struct tcc_arena *a,

@@ -77,7 +77,7 @@ static tcc_stat check_typed(struct tcc_ctx *ctx, struct tcc_loc loc, const struc
 }
 
 /* Copy int32_data into t, narrowing each entry to the element's storage width. */
-static void fill_from_int32(struct tcc_tensor *t, const int32_t *src, size_t n)
+static void fill_from_int32(struct tcc_tensor_data *t, const int32_t *src, size_t n)
 {
 	int bits = tcc_dtype_bits(t->dtype);
 
@@ -93,7 +93,7 @@ static void fill_from_int32(struct tcc_tensor *t, const int32_t *src, size_t n)
 	}
 }
 
-static tcc_stat fill_strings(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor *t,
+static tcc_stat fill_strings(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor_data *t,
 			     const Onnx__TensorProto *tp)
 {
 	for (int64_t i = 0; i < t->numel; i++) {
@@ -109,7 +109,7 @@ static tcc_stat fill_strings(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc
 }
 
 /* Decode the typed field that carries t's element type (its length was checked). */
-static tcc_stat fill_typed(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor *t,
+static tcc_stat fill_typed(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor_data *t,
 			   const Onnx__TensorProto *tp)
 {
 	size_t have;
@@ -309,7 +309,7 @@ static tcc_stat check_raw(struct tcc_ctx *ctx, struct tcc_loc loc, const struct 
 }
 
 /* Copy tp's data into t from raw_data, the open external file "ext" or the typed field. */
-static tcc_stat fill(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor *t,
+static tcc_stat fill(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor_data *t,
 		     const Onnx__TensorProto *tp, FILE *ext)
 {
 	if (ext) {
@@ -328,7 +328,7 @@ static tcc_stat fill(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor 
 }
 
 /* Name and doc string of t, from tp. */
-static tcc_stat copy_names(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor *t,
+static tcc_stat copy_names(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_tensor_data *t,
 			   const Onnx__TensorProto *tp)
 {
 	if (tp->name && tp->name[0] && !(t->name = tcc_arena_strdup(ctx->arena, tp->name)))
@@ -341,11 +341,11 @@ static tcc_stat copy_names(struct tcc_ctx *ctx, struct tcc_loc loc, struct tcc_t
 
 /* The data's size is checked against the shape before the tensor is allocated, so a damaged
  * file cannot make us allocate more than it holds. */
-__tcc_keep struct tcc_tensor *tcc_onnx_tensor_import(__tcc_keep struct tcc_ctx *ctx,
+__tcc_keep struct tcc_tensor_data *tcc_onnx_tensor_import(__tcc_keep struct tcc_ctx *ctx,
 						     struct tcc_loc loc, __tcc_null const char *dir,
 						     __tcc_keep const Onnx__TensorProto *tp)
 {
-	struct tcc_tensor *t = NULL;
+	struct tcc_tensor_data *t = NULL;
 	struct shape sh;
 	FILE *ext = NULL;
 	tcc_stat r;
@@ -530,7 +530,7 @@ static char *mut(const char *s)
 }
 
 __tcc_keep Onnx__TensorProto *tcc_onnx_tensor_export(__tcc_keep struct tcc_arena *a,
-						     __tcc_keep const struct tcc_tensor *t,
+						     __tcc_keep const struct tcc_tensor_data *t,
 						     __tcc_null const char *name)
 {
 	Onnx__TensorProto *tp = tcc_arena_alloc(a, sizeof(*tp));

@@ -34,11 +34,11 @@ static Onnx__TensorProto *unpack(const char *buf, size_t len)
 	return tp;
 }
 
-__tcc_keep struct tcc_tensor *tcc_onnx_read_tensor(__tcc_keep struct tcc_ctx *ctx,
+__tcc_keep struct tcc_tensor_data *tcc_onnx_read_tensor(__tcc_keep struct tcc_ctx *ctx,
 						   const char *path)
 {
 	struct tcc_loc loc = { .file = path };
-	struct tcc_tensor *t = NULL;
+	struct tcc_tensor_data *t = NULL;
 	Onnx__TensorProto *tp;
 	const char *dir;
 	size_t len;
@@ -92,7 +92,7 @@ static tcc_stat write_whole(const char *path, const void *buf, size_t len)
 	return e ? -1 : 0;
 }
 
-tcc_stat tcc_onnx_write_tensor(__tcc_keep const struct tcc_tensor *t, __tcc_null const char *name,
+tcc_stat tcc_onnx_write_tensor(__tcc_keep const struct tcc_tensor_data *t, __tcc_null const char *name,
 			       const char *path)
 {
 	struct tcc_arena *a = tcc_arena_new();

@@ -194,7 +194,7 @@ static tcc_stat initializer(struct tcc_text_parser *p, struct tcc_graph *g, stru
 			    const struct tcc_type *declared)
 {
 	struct tcc_type own;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (tcc_text_at_type(p)) {
 		if (tcc_text_type(p, &own) < 0)

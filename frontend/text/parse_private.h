@@ -71,10 +71,10 @@ int tcc_text_at_type(const struct tcc_text_parser *p);
 tcc_stat tcc_text_type(struct tcc_text_parser *p, struct tcc_type *t);
 /* Tensor data "{...}" for a tensor of type "t" (a tensor type with numeric dims); "name" may
  * be NULL. */
-__tcc_keep struct tcc_tensor *tcc_text_tensor_data(struct tcc_text_parser *p,
+__tcc_keep struct tcc_tensor_data *tcc_text_tensor_data(struct tcc_text_parser *p,
 						   const struct tcc_type *t, const char *name);
 /* A tensor literal: type [name] ['='] data. */
-__tcc_keep struct tcc_tensor *tcc_text_tensor(struct tcc_text_parser *p);
+__tcc_keep struct tcc_tensor_data *tcc_text_tensor(struct tcc_text_parser *p);
 /* Sparse tensor data "{values, indices}" for sparse type "t". */
 __tcc_keep struct tcc_sparse_tensor *tcc_text_sparse_data(struct tcc_text_parser *p,
 							  const struct tcc_type *t);

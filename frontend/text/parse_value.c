@@ -196,7 +196,7 @@ static tcc_stat elem_double(struct tcc_text_parser *p, double *d)
 }
 
 /* Store the current token as element i of t (flat scalar index i for complex types). */
-static tcc_stat store_elem(struct tcc_text_parser *p, struct tcc_tensor *t, int64_t i)
+static tcc_stat store_elem(struct tcc_text_parser *p, struct tcc_tensor_data *t, int64_t i)
 {
 	float f;
 	double d;
@@ -264,7 +264,7 @@ static tcc_stat static_dims(struct tcc_text_parser *p, const struct tcc_type *t,
 }
 
 /* After '{': the values, then '}'. "count" scalars are needed. */
-static tcc_stat tensor_values(struct tcc_text_parser *p, struct tcc_tensor *t, int64_t count)
+static tcc_stat tensor_values(struct tcc_text_parser *p, struct tcc_tensor_data *t, int64_t count)
 {
 	int64_t n = 0;
 
@@ -287,11 +287,11 @@ check:
 	return 0;
 }
 
-__tcc_keep struct tcc_tensor *tcc_text_tensor_data(struct tcc_text_parser *p,
+__tcc_keep struct tcc_tensor_data *tcc_text_tensor_data(struct tcc_text_parser *p,
 						   const struct tcc_type *t, const char *name)
 {
 	struct tcc_loc loc = tcc_text_loc(p);
-	struct tcc_tensor *tensor;
+	struct tcc_tensor_data *tensor;
 	int64_t *dims, numel, count;
 	size_t left;
 
@@ -326,7 +326,7 @@ __tcc_keep struct tcc_tensor *tcc_text_tensor_data(struct tcc_text_parser *p,
 }
 
 /* After the type: [name] ['='] data. */
-static __tcc_keep struct tcc_tensor *tensor_rest(struct tcc_text_parser *p,
+static __tcc_keep struct tcc_tensor_data *tensor_rest(struct tcc_text_parser *p,
 						 const struct tcc_type *t)
 {
 	const char *name = NULL;
@@ -340,7 +340,7 @@ static __tcc_keep struct tcc_tensor *tensor_rest(struct tcc_text_parser *p,
 	return tcc_text_tensor_data(p, t, name);
 }
 
-__tcc_keep struct tcc_tensor *tcc_text_tensor(struct tcc_text_parser *p)
+__tcc_keep struct tcc_tensor_data *tcc_text_tensor(struct tcc_text_parser *p)
 {
 	struct tcc_type t;
 

@@ -124,7 +124,7 @@ static void put_type(struct tcc_printer *p, const struct tcc_type *t, int depth)
 	tcc_printer_char(p, '?');
 }
 
-static void put_tensor_type(struct tcc_printer *p, const struct tcc_tensor *t)
+static void put_tensor_type(struct tcc_printer *p, const struct tcc_tensor_data *t)
 {
 	const char *dn = tcc_dtype_name(t->dtype);
 

@@ -242,7 +242,7 @@ tcc_stat tcc_graph_add_output(__tcc_keep struct tcc_graph *g, __tcc_keep struct 
 }
 
 tcc_stat tcc_graph_add_initializer(__tcc_keep struct tcc_graph *g, __tcc_keep struct tcc_value *v,
-				   __tcc_keep struct tcc_tensor *t)
+				   __tcc_keep struct tcc_tensor_data *t)
 {
 	v->init = t;
 	return push(g->ctx, &g->initializers, &g->ninitializers, &g->cap_initializers, v);
@@ -661,7 +661,7 @@ tcc_stat tcc_node_copy_attr(__tcc_keep struct tcc_node *n, __tcc_keep const stru
 	return 0;
 }
 
-__tcc_keep struct tcc_tensor *tcc_value_const(__tcc_keep const struct tcc_value *v)
+__tcc_keep struct tcc_tensor_data *tcc_value_const(__tcc_keep const struct tcc_value *v)
 {
 	return v ? v->init : NULL;
 }

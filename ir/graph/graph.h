@@ -97,7 +97,7 @@ struct tcc_bytes {
 /* Constant data: "numel" elements of "dtype" with shape "dims"; "data" holds them packed in
  * little-endian order ("nbytes" bytes; sub-byte types two or four to a byte, low bits first,
  * as ONNX packs them); strings are in "strings" instead. "name" may be NULL. */
-struct tcc_tensor {
+struct tcc_tensor_data {
 	const char *name;
 	const char *doc_string;
 	int dtype;
@@ -111,8 +111,8 @@ struct tcc_tensor {
 
 /* A sparse tensor: "values" (1-D) at "indices" ([nnz] linear or [nnz, rank]) in a dense shape. */
 struct tcc_sparse_tensor {
-	struct tcc_tensor *values;
-	struct tcc_tensor *indices;
+	struct tcc_tensor_data *values;
+	struct tcc_tensor_data *indices;
 	int32_t rank;
 	int64_t *dims;
 };
@@ -122,20 +122,20 @@ struct tcc_sparse_tensor {
 
 /* New zeroed tensor; reports an error and returns NULL for negative dims, overflow or
  * more than TCC_MAX_NUMEL elements. "dims" is copied. */
-__tcc_keep struct tcc_tensor *tcc_tensor_new(__tcc_keep struct tcc_ctx *ctx, struct tcc_loc loc,
+__tcc_keep struct tcc_tensor_data *tcc_tensor_new(__tcc_keep struct tcc_ctx *ctx, struct tcc_loc loc,
 					     int dtype, int32_t rank, const int64_t *dims);
 /* Element count of a shape; -1 (no report) on a negative dim or more than TCC_MAX_NUMEL. */
 int64_t tcc_shape_numel(int32_t rank, const int64_t *dims);
 /* Element i as double / int64 for any numeric dtype (bool, ints, floats incl. f16/bf16/f8). */
-double tcc_tensor_get_f64(__tcc_keep const struct tcc_tensor *t, int64_t i);
-int64_t tcc_tensor_get_i64(__tcc_keep const struct tcc_tensor *t, int64_t i);
+double tcc_tensor_get_f64(__tcc_keep const struct tcc_tensor_data *t, int64_t i);
+int64_t tcc_tensor_get_i64(__tcc_keep const struct tcc_tensor_data *t, int64_t i);
 /* Store v into element i, converting (rounding to nearest even for float16/bfloat16,
  * wrapping for integers as a C cast from int64 would, nonzero → 1 for bool). */
-void tcc_tensor_set_f64(__tcc_keep struct tcc_tensor *t, int64_t i, double v);
-void tcc_tensor_set_i64(__tcc_keep struct tcc_tensor *t, int64_t i, int64_t v);
-__tcc_keep struct tcc_tensor *tcc_tensor_copy(__tcc_keep struct tcc_ctx *ctx,
-					      __tcc_keep const struct tcc_tensor *t);
-int tcc_tensor_equal(__tcc_keep const struct tcc_tensor *a, __tcc_keep const struct tcc_tensor *b);
+void tcc_tensor_set_f64(__tcc_keep struct tcc_tensor_data *t, int64_t i, double v);
+void tcc_tensor_set_i64(__tcc_keep struct tcc_tensor_data *t, int64_t i, int64_t v);
+__tcc_keep struct tcc_tensor_data *tcc_tensor_copy(__tcc_keep struct tcc_ctx *ctx,
+					      __tcc_keep const struct tcc_tensor_data *t);
+int tcc_tensor_equal(__tcc_keep const struct tcc_tensor_data *a, __tcc_keep const struct tcc_tensor_data *b);
 
 float tcc_f16_to_f32(uint16_t h);
 uint16_t tcc_f32_to_f16(float f);
@@ -176,14 +176,14 @@ struct tcc_attr {
 		float f;
 		int64_t i;
 		struct tcc_bytes s;
-		struct tcc_tensor *t;
+		struct tcc_tensor_data *t;
 		struct tcc_graph *g;
 		struct tcc_sparse_tensor *sp;
 		struct tcc_type *tp;
 		float *floats;
 		int64_t *ints;
 		struct tcc_bytes *strings;
-		struct tcc_tensor **tensors;
+		struct tcc_tensor_data **tensors;
 		struct tcc_graph **graphs;
 		struct tcc_sparse_tensor **sparse_tensors;
 		struct tcc_type **types;
@@ -207,7 +207,7 @@ struct tcc_value {
 	struct tcc_graph *graph;
 	struct tcc_node *producer;
 	int producer_index;
-	struct tcc_tensor *init;
+	struct tcc_tensor_data *init;
 	unsigned is_input : 1, is_output : 1, has_info : 1;
 	int uses;
 };
@@ -323,7 +323,7 @@ tcc_stat tcc_graph_add_input(__tcc_keep struct tcc_graph *g, __tcc_keep struct t
 tcc_stat tcc_graph_add_output(__tcc_keep struct tcc_graph *g, __tcc_keep struct tcc_value *v);
 /* Make v a constant holding t, listed among the initializers. */
 tcc_stat tcc_graph_add_initializer(__tcc_keep struct tcc_graph *g, __tcc_keep struct tcc_value *v,
-				   __tcc_keep struct tcc_tensor *t);
+				   __tcc_keep struct tcc_tensor_data *t);
 tcc_stat tcc_graph_add_sparse_initializer(__tcc_keep struct tcc_graph *g, const char *name,
 					  __tcc_keep struct tcc_sparse_tensor *sp);
 
@@ -374,7 +374,7 @@ const float *tcc_node_attr_floats(__tcc_keep const struct tcc_node *n, const cha
 tcc_stat tcc_node_copy_attr(__tcc_keep struct tcc_node *n, __tcc_keep const struct tcc_attr *a);
 
 /* The constant tensor behind v: its initializer, or NULL. */
-__tcc_keep struct tcc_tensor *tcc_value_const(__tcc_keep const struct tcc_value *v);
+__tcc_keep struct tcc_tensor_data *tcc_value_const(__tcc_keep const struct tcc_value *v);
 /* The node's input i, or NULL when absent/omitted. */
 __tcc_keep struct tcc_value *tcc_node_input(__tcc_keep const struct tcc_node *n, int i);
 int tcc_node_is(__tcc_keep const struct tcc_node *n, const char *op_type); /* ONNX domain only */

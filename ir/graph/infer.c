@@ -111,7 +111,7 @@ tcc_stat tcc_infer_out_like(struct tcc_infer *inf, int o, int i, int elem)
 	return 0;
 }
 
-const struct tcc_tensor *tcc_infer_const(struct tcc_infer *inf, int i)
+const struct tcc_tensor_data *tcc_infer_const(struct tcc_infer *inf, int i)
 {
 	struct tcc_value *v = tcc_node_input(inf->n, i);
 	struct tcc_attr *a;
@@ -150,7 +150,7 @@ static tcc_bool const_attr_ints(struct tcc_infer *inf, int i, int64_t **vals, in
 
 tcc_bool tcc_infer_const_ints(struct tcc_infer *inf, int i, int64_t **vals, int64_t *count)
 {
-	const struct tcc_tensor *t = tcc_infer_const(inf, i);
+	const struct tcc_tensor_data *t = tcc_infer_const(inf, i);
 
 	if (!t)
 		return const_attr_ints(inf, i, vals, count);
@@ -169,7 +169,7 @@ tcc_bool tcc_infer_const_ints(struct tcc_infer *inf, int i, int64_t **vals, int6
 
 tcc_bool tcc_infer_const_scalar(struct tcc_infer *inf, int i, double *v)
 {
-	const struct tcc_tensor *t = tcc_infer_const(inf, i);
+	const struct tcc_tensor_data *t = tcc_infer_const(inf, i);
 	int64_t *vals, count;
 
 	if (!t) {

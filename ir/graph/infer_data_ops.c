@@ -123,7 +123,7 @@ tcc_stat tcc_infer_range(struct tcc_infer *inf)
 
 /* Float scales from a constant input (or the "scales" attribute); 1 when found. */
 static tcc_bool resize_scales(struct tcc_infer *inf, int input, const float **attr,
-			      const struct tcc_tensor **t, int64_t *count)
+			      const struct tcc_tensor_data **t, int64_t *count)
 {
 	*attr = NULL;
 	*t = NULL;
@@ -139,7 +139,7 @@ static tcc_bool resize_scales(struct tcc_infer *inf, int input, const float **at
 }
 
 static tcc_stat resize_apply(struct tcc_infer *inf, const struct tcc_type *x, const float *attr,
-			     const struct tcc_tensor *sc, int64_t count)
+			     const struct tcc_tensor_data *sc, int64_t count)
 {
 	struct tcc_type *t = &inf->out[0];
 
@@ -172,7 +172,7 @@ tcc_stat tcc_infer_resize(struct tcc_infer *inf)
 	int resize = tcc_node_is(inf->n, "Resize");
 	int si = resize ? (inf->opset >= 11 ? 2 : 1) : (inf->opset >= 9 ? 1 : -1);
 	const float *attr;
-	const struct tcc_tensor *sc;
+	const struct tcc_tensor_data *sc;
 	int64_t *sizes, count, nax = -1;
 	const int64_t *axes = tcc_node_attr_ints(inf->n, "axes", &nax);
 	tcc_bool c = resize && inf->opset >= 11 ? tcc_infer_const_ints(inf, 3, &sizes, &count) : 0;

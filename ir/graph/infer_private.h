@@ -51,7 +51,7 @@ tcc_stat tcc_infer_out_like(struct tcc_infer *inf, int o, int i, int elem);
 
 /* The constant behind input i: an initializer or the "value" of a Constant node; NULL when
  * not constant. */
-const struct tcc_tensor *tcc_infer_const(struct tcc_infer *inf, int i);
+const struct tcc_tensor_data *tcc_infer_const(struct tcc_infer *inf, int i);
 /* Input i as a list of integers: 1 with *vals (arena) and *count set when it is a constant of
  * an integer type of rank <= 1 (also Constant nodes' value_int(s)); 0 when not constant; -1
  * (reported) when it is a constant of another kind or memory runs out. */

@@ -154,7 +154,7 @@ tcc_stat tcc_print_type(__tcc_keep struct tcc_printer *p, __tcc_keep const struc
 
 /* ---- tensors ---- */
 
-static void print_elem(struct tcc_printer *p, const struct tcc_tensor *t, int64_t i)
+static void print_elem(struct tcc_printer *p, const struct tcc_tensor_data *t, int64_t i)
 {
 	const uint8_t *b = t->data;
 
@@ -216,7 +216,7 @@ static void print_float_data(struct tcc_printer *p, const float *data, int64_t n
 	}
 }
 
-static void print_tensor_data(struct pctx *c, const struct tcc_tensor *t)
+static void print_tensor_data(struct pctx *c, const struct tcc_tensor_data *t)
 {
 	int64_t n = t->numel;
 
@@ -243,7 +243,7 @@ static void print_tensor_data(struct pctx *c, const struct tcc_tensor *t)
 	tcc_printer_char(c->p, '}');
 }
 
-static void print_tensor_type(struct tcc_printer *p, const struct tcc_tensor *t)
+static void print_tensor_type(struct tcc_printer *p, const struct tcc_tensor_data *t)
 {
 	tcc_printer_str(p, tcc_dtype_name(t->dtype) ? tcc_dtype_name(t->dtype) : "undefined");
 	for (int32_t i = 0; i < t->rank; i++) {
@@ -255,7 +255,7 @@ static void print_tensor_type(struct tcc_printer *p, const struct tcc_tensor *t)
 }
 
 /* A tensor literal: type [name] data. */
-static void print_tensor(struct pctx *c, const struct tcc_tensor *t)
+static void print_tensor(struct pctx *c, const struct tcc_tensor_data *t)
 {
 	print_tensor_type(c->p, t);
 	if (t->name && t->name[0]) {
@@ -467,7 +467,7 @@ static void print_node(struct pctx *c, const struct tcc_node *n)
 
 /* ---- graphs ---- */
 
-static int tensor_matches_type(const struct tcc_tensor *t, const struct tcc_type *ty)
+static int tensor_matches_type(const struct tcc_tensor_data *t, const struct tcc_type *ty)
 {
 	if (ty->kind != TCC_TYPE_TENSOR || ty->elem != t->dtype || ty->rank != t->rank)
 		return 0;

@@ -202,7 +202,7 @@ static double decode_small_float(int dtype, unsigned code)
 }
 
 /* Code of the element i of a sub-byte type (bits = 4 or 2), as stored (unsigned). */
-static unsigned get_packed(const struct tcc_tensor *t, int64_t i, int bits)
+static unsigned get_packed(const struct tcc_tensor_data *t, int64_t i, int bits)
 {
 	int per = 8 / bits;
 	unsigned byte = ((const uint8_t *)t->data)[i / per];
@@ -210,7 +210,7 @@ static unsigned get_packed(const struct tcc_tensor *t, int64_t i, int bits)
 	return (byte >> ((i % per) * bits)) & ((1u << bits) - 1);
 }
 
-static void set_packed(struct tcc_tensor *t, int64_t i, int bits, unsigned code)
+static void set_packed(struct tcc_tensor_data *t, int64_t i, int bits, unsigned code)
 {
 	int per = 8 / bits, shift = (int)(i % per) * bits;
 	uint8_t *byte = (uint8_t *)t->data + i / per;
@@ -227,7 +227,7 @@ static int64_t sign_extend(unsigned code, int bits)
 /* Tensor data is arena memory aligned to at least 16 bytes, so element access is aligned. */
 #define LOAD(T) (((const T *)t->data)[i])
 
-double tcc_tensor_get_f64(__tcc_keep const struct tcc_tensor *t, int64_t i)
+double tcc_tensor_get_f64(__tcc_keep const struct tcc_tensor_data *t, int64_t i)
 {
 	switch (t->dtype) {
 	case TCC_DT_FLOAT: return LOAD(float);
@@ -245,7 +245,7 @@ double tcc_tensor_get_f64(__tcc_keep const struct tcc_tensor *t, int64_t i)
 	}
 }
 
-int64_t tcc_tensor_get_i64(__tcc_keep const struct tcc_tensor *t, int64_t i)
+int64_t tcc_tensor_get_i64(__tcc_keep const struct tcc_tensor_data *t, int64_t i)
 {
 	switch (t->dtype) {
 	case TCC_DT_BOOL: case TCC_DT_UINT8: return LOAD(uint8_t);
@@ -276,7 +276,7 @@ int64_t tcc_tensor_get_i64(__tcc_keep const struct tcc_tensor *t, int64_t i)
 
 #define STORE(T, v) (((T *)t->data)[i] = (T)(v))
 
-void tcc_tensor_set_f64(__tcc_keep struct tcc_tensor *t, int64_t i, double v)
+void tcc_tensor_set_f64(__tcc_keep struct tcc_tensor_data *t, int64_t i, double v)
 {
 	switch (t->dtype) {
 	case TCC_DT_FLOAT: STORE(float, v); return;
@@ -305,7 +305,7 @@ void tcc_tensor_set_f64(__tcc_keep struct tcc_tensor *t, int64_t i, double v)
 	}
 }
 
-void tcc_tensor_set_i64(__tcc_keep struct tcc_tensor *t, int64_t i, int64_t v)
+void tcc_tensor_set_i64(__tcc_keep struct tcc_tensor_data *t, int64_t i, int64_t v)
 {
 	switch (t->dtype) {
 	case TCC_DT_BOOL: STORE(uint8_t, v != 0); return;
@@ -345,10 +345,10 @@ int64_t tcc_shape_numel(int32_t rank, const int64_t *dims)
 	return n;
 }
 
-__tcc_keep struct tcc_tensor *tcc_tensor_new(__tcc_keep struct tcc_ctx *ctx, struct tcc_loc loc,
+__tcc_keep struct tcc_tensor_data *tcc_tensor_new(__tcc_keep struct tcc_ctx *ctx, struct tcc_loc loc,
 					     int dtype, int32_t rank, const int64_t *dims)
 {
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 	int64_t numel;
 	int bits = tcc_dtype_bits(dtype);
 
@@ -399,11 +399,11 @@ oom:
 	return NULL;
 }
 
-__tcc_keep struct tcc_tensor *tcc_tensor_copy(__tcc_keep struct tcc_ctx *ctx,
-					      __tcc_keep const struct tcc_tensor *t)
+__tcc_keep struct tcc_tensor_data *tcc_tensor_copy(__tcc_keep struct tcc_ctx *ctx,
+					      __tcc_keep const struct tcc_tensor_data *t)
 {
 	struct tcc_loc loc = { 0 };
-	struct tcc_tensor *c = tcc_tensor_new(ctx, loc, t->dtype, t->rank, t->dims);
+	struct tcc_tensor_data *c = tcc_tensor_new(ctx, loc, t->dtype, t->rank, t->dims);
 
 	if (!c)
 		return NULL;
@@ -416,7 +416,7 @@ __tcc_keep struct tcc_tensor *tcc_tensor_copy(__tcc_keep struct tcc_ctx *ctx,
 	return c;
 }
 
-int tcc_tensor_equal(__tcc_keep const struct tcc_tensor *a, __tcc_keep const struct tcc_tensor *b)
+int tcc_tensor_equal(__tcc_keep const struct tcc_tensor_data *a, __tcc_keep const struct tcc_tensor_data *b)
 {
 	if (a->dtype != b->dtype || a->rank != b->rank || a->nbytes != b->nbytes)
 		return 0;

@@ -171,7 +171,7 @@ static void check_type(struct scope *sc, struct tcc_loc loc, const char *name,
 }
 
 static void check_tensor(struct scope *sc, struct tcc_loc loc, const char *what,
-			 const struct tcc_tensor *t)
+			 const struct tcc_tensor_data *t)
 {
 	int64_t numel;
 
@@ -223,7 +223,7 @@ static void print_type_short(char *buf, size_t size, int dtype, int32_t rank,
 /* An initializer's tensor must agree with the value's declared type where that is known. */
 static void check_initializer(struct scope *sc, struct tcc_loc loc, const struct tcc_value *v)
 {
-	const struct tcc_tensor *t = v->init;
+	const struct tcc_tensor_data *t = v->init;
 	const struct tcc_type *ty = &v->type;
 	char what[300], decl[200], got[200];
 	int ok = 1;

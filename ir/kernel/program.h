@@ -22,7 +22,7 @@ struct tcc_pbuf {
 	int64_t *dims;
 	int64_t nbytes;
 	int io_index;
-	const struct tcc_tensor *data;
+	const struct tcc_tensor_data *data;
 	int64_t offset;
 };
 

@@ -34,7 +34,7 @@ static enum num_kind num_kind(int dtype)
 	}
 }
 
-static union num load(const struct tcc_tensor *t, int64_t i, enum num_kind k)
+static union num load(const struct tcc_tensor_data *t, int64_t i, enum num_kind k)
 {
 	union num v;
 
@@ -57,11 +57,11 @@ static double as_f64(union num v, enum num_kind k)
 
 /* ---- helpers shared with the other evaluator files ---- */
 
-struct tcc_tensor *tcc_ceval_new(struct tcc_ceval *e, int dtype, int32_t rank,
+struct tcc_tensor_data *tcc_ceval_new(struct tcc_ceval *e, int dtype, int32_t rank,
 				 const int64_t *dims, int *err)
 {
 	int64_t numel = tcc_shape_numel(rank, dims);
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (numel < 0 || (e->max_elements >= 0 && numel > e->max_elements))
 		return NULL;
@@ -71,14 +71,14 @@ struct tcc_tensor *tcc_ceval_new(struct tcc_ceval *e, int dtype, int32_t rank,
 	return t;
 }
 
-static unsigned get_bits(const struct tcc_tensor *t, int64_t i, int bits)
+static unsigned get_bits(const struct tcc_tensor_data *t, int64_t i, int bits)
 {
 	int per = 8 / bits;
 
 	return (((const uint8_t *)t->data)[i / per] >> ((i % per) * bits)) & ((1u << bits) - 1);
 }
 
-void tcc_ceval_copy_elem(struct tcc_tensor *dst, int64_t di, const struct tcc_tensor *src,
+void tcc_ceval_copy_elem(struct tcc_tensor_data *dst, int64_t di, const struct tcc_tensor_data *src,
 			 int64_t si)
 {
 	int bits = tcc_dtype_bits(src->dtype);
@@ -97,7 +97,7 @@ void tcc_ceval_copy_elem(struct tcc_tensor *dst, int64_t di, const struct tcc_te
 	}
 }
 
-int64_t *tcc_ceval_ints(struct tcc_ceval *e, const struct tcc_tensor *t, int64_t *count)
+int64_t *tcc_ceval_ints(struct tcc_ceval *e, const struct tcc_tensor_data *t, int64_t *count)
 {
 	int64_t *v;
 
@@ -135,7 +135,7 @@ static tcc_bool eval_constant(struct tcc_ceval *e)
 	struct tcc_attr *a = n->nattrs == 1 ? &n->attrs[0] : NULL;
 	int64_t one = 1;
 	int err = 0;
-	struct tcc_tensor *t = NULL;
+	struct tcc_tensor_data *t = NULL;
 
 	if (!a || a->ref_attr_name)
 		return 0;
@@ -185,7 +185,7 @@ static tcc_bool eval_identity(struct tcc_ceval *e)
 /* The input's dims, from the constant or else from the static type. */
 static int input_dims(struct tcc_ceval *e, int64_t *dims, int32_t *rank)
 {
-	const struct tcc_tensor *t = e->ins[0];
+	const struct tcc_tensor_data *t = e->ins[0];
 	const struct tcc_type *ty = &e->n->inputs[0]->type;
 
 	if (t) {
@@ -213,7 +213,7 @@ static tcc_bool eval_shape(struct tcc_ceval *e, int size)
 	int64_t dims[MAX_RANK], start = 0, end, len, numel = 1;
 	int32_t rank;
 	int err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (!input_dims(e, dims, &rank))
 		return 0;
@@ -246,10 +246,10 @@ static int castable(int dtype)
 
 static tcc_bool eval_cast(struct tcc_ceval *e, int to)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	enum num_kind k = num_kind(x->dtype);
 	int err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (k == NK_NONE && tcc_dtype_is_float(x->dtype))
 		k = NK_FLOAT; /* float8/float4 are decoded exactly; they are never produced */
@@ -274,10 +274,10 @@ static tcc_bool eval_cast(struct tcc_ceval *e, int to)
 static tcc_bool eval_constant_of_shape(struct tcc_ceval *e)
 {
 	struct tcc_attr *a = tcc_node_find_attr(e->n, "value");
-	const struct tcc_tensor *v = a && a->kind == TCC_ATTR_TENSOR ? a->u.t : NULL;
+	const struct tcc_tensor_data *v = a && a->kind == TCC_ATTR_TENSOR ? a->u.t : NULL;
 	int64_t count, *dims = tcc_ceval_ints(e, e->ins[0], &count);
 	int dtype = v ? v->dtype : TCC_DT_FLOAT;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 	int zero = 1;
 
 	if (!dims || count > MAX_RANK || (a && (!v || v->numel != 1)))
@@ -307,12 +307,12 @@ static tcc_bool eval_constant_of_shape(struct tcc_ceval *e)
 
 static tcc_bool eval_range(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *s = e->ins[0], *l = e->ins[1], *d = e->ins[2];
+	const struct tcc_tensor_data *s = e->ins[0], *l = e->ins[1], *d = e->ins[2];
 	enum num_kind k = num_kind(s->dtype);
 	double n;
 	int64_t count;
 	int err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (s->numel != 1 || l->numel != 1 || d->numel != 1 || k == NK_NONE || k == NK_BOOL)
 		return 0;
@@ -352,7 +352,7 @@ struct bcast {
 	int64_t strides[4][MAX_RANK];
 };
 
-static int bcast_init(struct bcast *b, int nin, struct tcc_tensor *const *ts)
+static int bcast_init(struct bcast *b, int nin, struct tcc_tensor_data *const *ts)
 {
 	memset(b, 0, sizeof(*b));
 	b->nin = nin;
@@ -598,7 +598,7 @@ static tcc_bool eval_elementwise(struct tcc_ceval *e, const struct ew_op *op)
 	elem_fn fn = pick_fn(op, k);
 	int64_t idx[MAX_RANK] = { 0 }, off[4] = { 0 };
 	struct bcast b;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (k == NK_NONE || !fn || !bcast_init(&b, nin, e->ins))
 		return 0;
@@ -630,9 +630,9 @@ static tcc_bool eval_elementwise(struct tcc_ceval *e, const struct ew_op *op)
 static tcc_bool eval_where(struct tcc_ceval *e)
 {
 	int64_t idx[MAX_RANK] = { 0 }, off[4] = { 0 };
-	const struct tcc_tensor *c = e->ins[0], *x = e->ins[1], *y = e->ins[2];
+	const struct tcc_tensor_data *c = e->ins[0], *x = e->ins[1], *y = e->ins[2];
 	struct bcast b;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 	int err = 0;
 
 	if (c->dtype != TCC_DT_BOOL || x->dtype != y->dtype || !bcast_init(&b, 3, e->ins))
@@ -712,8 +712,8 @@ static tcc_bool dispatch(struct tcc_ceval *e)
 }
 
 tcc_bool tcc_const_eval(__tcc_keep struct tcc_ctx *ctx, __tcc_keep const struct tcc_node *n,
-			int64_t opset, __tcc_keep struct tcc_tensor *const *ins,
-			__tcc_keep struct tcc_tensor **outs, int64_t max_elements)
+			int64_t opset, __tcc_keep struct tcc_tensor_data *const *ins,
+			__tcc_keep struct tcc_tensor_data **outs, int64_t max_elements)
 {
 	struct tcc_ceval e = { ctx, n, opset, ins, outs, max_elements };
 	tcc_bool r;

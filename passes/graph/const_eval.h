@@ -22,8 +22,8 @@
  * "max_elements" elements for ops other than Constant and ConstantOfShape), and -1 after
  * reporting an error (out of memory). */
 tcc_bool tcc_const_eval(__tcc_keep struct tcc_ctx *ctx, __tcc_keep const struct tcc_node *n,
-			int64_t opset, __tcc_keep struct tcc_tensor *const *ins,
-			__tcc_keep struct tcc_tensor **outs, int64_t max_elements);
+			int64_t opset, __tcc_keep struct tcc_tensor_data *const *ins,
+			__tcc_keep struct tcc_tensor_data **outs, int64_t max_elements);
 
 /* Whether tcc_const_eval knows op "n" at all (cheap check before gathering inputs). */
 int tcc_const_eval_known(__tcc_keep const struct tcc_node *n);
@@ -35,21 +35,21 @@ struct tcc_ceval {
 	struct tcc_ctx *ctx;
 	const struct tcc_node *n;
 	int64_t opset;
-	struct tcc_tensor *const *ins;
-	struct tcc_tensor **outs;
+	struct tcc_tensor_data *const *ins;
+	struct tcc_tensor_data **outs;
 	int64_t max_elements;
 };
 
 /* New output tensor; returns NULL after reporting out of memory (*err = 1) or when the
  * tensor would exceed the element limit (*err stays 0). */
-struct tcc_tensor *tcc_ceval_new(struct tcc_ceval *e, int dtype, int32_t rank,
+struct tcc_tensor_data *tcc_ceval_new(struct tcc_ceval *e, int dtype, int32_t rank,
 				 const int64_t *dims, int *err);
 /* Copy element "si" of "src" into element "di" of "dst" (same dtype), bit for bit. */
-void tcc_ceval_copy_elem(struct tcc_tensor *dst, int64_t di, const struct tcc_tensor *src,
+void tcc_ceval_copy_elem(struct tcc_tensor_data *dst, int64_t di, const struct tcc_tensor_data *src,
 			 int64_t si);
 /* Read an int64 list from a 0-D/1-D integer tensor into arena memory; NULL if "t" is not
  * an integer tensor. "*count" gets the length. */
-int64_t *tcc_ceval_ints(struct tcc_ceval *e, const struct tcc_tensor *t, int64_t *count);
+int64_t *tcc_ceval_ints(struct tcc_ceval *e, const struct tcc_tensor_data *t, int64_t *count);
 /* The list from attribute "attr" (opset < "input_since") or input "input"; *count -1 when
  * absent. Returns 0 when present-but-unusable (then do not fold), 1 otherwise. */
 int tcc_ceval_list(struct tcc_ceval *e, const char *attr, int input, int64_t input_since,

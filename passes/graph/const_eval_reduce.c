@@ -59,7 +59,7 @@ static void accumulate(enum red k, int fl, double *fa, int64_t *ia, int64_t o, d
 /* Which axes are reduced; returns 0 when the node cannot be folded, 2 for a no-op. */
 static int reduced_axes(struct tcc_ceval *e, int64_t since, int *mark)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	const int64_t *axes;
 	int64_t count;
 
@@ -81,14 +81,14 @@ static int reduced_axes(struct tcc_ceval *e, int64_t since, int *mark)
 	return 1;
 }
 
-static struct tcc_tensor *reduce_into(struct tcc_ceval *e, enum red k, const int *mark,
+static struct tcc_tensor_data *reduce_into(struct tcc_ceval *e, enum red k, const int *mark,
 				      int *err)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	int keep = (int)tcc_node_attr_int(e->n, "keepdims", 1), fl = tcc_dtype_is_float(x->dtype);
 	int64_t dims[MAX_RANK], ost[MAX_RANK], idx[MAX_RANK] = { 0 }, o = 0, s = 1, per = 1;
 	int32_t rank = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 	double *fa;
 	int64_t *ia;
 	unsigned char *seen;
@@ -143,7 +143,7 @@ static struct tcc_tensor *reduce_into(struct tcc_ceval *e, enum red k, const int
 
 tcc_bool tcc_ceval_reduce(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	int mark[MAX_RANK] = { 0 }, err = 0, r;
 	size_t i;
 

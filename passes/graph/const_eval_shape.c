@@ -19,7 +19,7 @@ static void strides_of(int32_t rank, const int64_t *dims, int64_t *strides)
 }
 
 /* Output element at multi-index idx comes from src[base + sum idx[d] * sstrides[d]]. */
-static void strided_copy(struct tcc_tensor *dst, const struct tcc_tensor *src, int64_t base,
+static void strided_copy(struct tcc_tensor_data *dst, const struct tcc_tensor_data *src, int64_t base,
 			 const int64_t *sstrides)
 {
 	int64_t idx[MAX_RANK] = { 0 }, off = base;
@@ -37,11 +37,11 @@ static void strided_copy(struct tcc_tensor *dst, const struct tcc_tensor *src, i
 }
 
 /* "src"'s data under a new shape (same element count). */
-static tcc_bool reshaped(struct tcc_ceval *e, const struct tcc_tensor *src, int32_t rank,
+static tcc_bool reshaped(struct tcc_ceval *e, const struct tcc_tensor_data *src, int32_t rank,
 			 const int64_t *dims)
 {
 	int err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (tcc_shape_numel(rank, dims) != src->numel)
 		return 0;
@@ -67,11 +67,11 @@ static int norm_axis(int64_t *axis, int64_t rank)
 
 static tcc_bool eval_gather(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0], *ind = e->ins[1];
+	const struct tcc_tensor_data *x = e->ins[0], *ind = e->ins[1];
 	int64_t axis = tcc_node_attr_int(e->n, "axis", 0), dims[MAX_RANK], outer = 1, inner = 1;
 	int32_t rank = 0;
 	int err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (!tcc_dtype_is_int(ind->dtype) || !norm_axis(&axis, x->rank) ||
 	    x->rank + ind->rank - 1 > MAX_RANK)
@@ -109,17 +109,17 @@ static tcc_bool eval_gather(struct tcc_ceval *e)
 
 static tcc_bool eval_concat(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	int64_t axis = tcc_node_attr_int(e->n, "axis", 0), dims[MAX_RANK], outer = 1, inner = 1;
 	int nin = e->n->ninputs, err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (!norm_axis(&axis, x->rank) || x->rank > MAX_RANK)
 		return 0;
 	memcpy(dims, x->dims, (size_t)x->rank * sizeof(*dims));
 	dims[axis] = 0;
 	for (int i = 0; i < nin; i++) {
-		const struct tcc_tensor *y = e->ins[i];
+		const struct tcc_tensor_data *y = e->ins[i];
 		if (!y || y->dtype != x->dtype || y->rank != x->rank)
 			return 0;
 		for (int32_t d = 0; d < x->rank; d++)
@@ -149,7 +149,7 @@ static tcc_bool eval_concat(struct tcc_ceval *e)
 
 static tcc_bool eval_reshape(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	const int64_t *shape;
 	int64_t count, dims[MAX_RANK], known = 1;
 	int allowzero = (int)tcc_node_attr_int(e->n, "allowzero", 0), infer = -1;
@@ -183,7 +183,7 @@ static tcc_bool eval_reshape(struct tcc_ceval *e)
 
 static tcc_bool eval_flatten(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	int64_t axis = tcc_node_attr_int(e->n, "axis", 1), dims[2] = { 1, 1 };
 
 	if (axis < 0)
@@ -197,7 +197,7 @@ static tcc_bool eval_flatten(struct tcc_ceval *e)
 
 static tcc_bool eval_unsqueeze(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	const int64_t *axes;
 	int64_t count, dims[MAX_RANK];
 	int mark[MAX_RANK] = { 0 };
@@ -221,7 +221,7 @@ static tcc_bool eval_unsqueeze(struct tcc_ceval *e)
 
 static tcc_bool eval_squeeze(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	const int64_t *axes;
 	int64_t count, dims[MAX_RANK];
 	int mark[MAX_RANK] = { 0 };
@@ -245,11 +245,11 @@ static tcc_bool eval_squeeze(struct tcc_ceval *e)
 
 static tcc_bool eval_transpose(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	int64_t count, perm[MAX_RANK], dims[MAX_RANK], st[MAX_RANK], sst[MAX_RANK];
 	const int64_t *p = tcc_node_attr_ints(e->n, "perm", &count);
 	int seen[MAX_RANK] = { 0 }, err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (x->rank > MAX_RANK || (p && count != x->rank))
 		return 0;
@@ -294,11 +294,11 @@ static int64_t slice_range(int64_t dim, int64_t start, int64_t end, int64_t step
 
 static tcc_bool eval_slice(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	const int64_t *starts, *ends, *axes, *steps;
 	int64_t ns, ne, na, nst, dims[MAX_RANK], st[MAX_RANK], sst[MAX_RANK], base = 0;
 	int seen[MAX_RANK] = { 0 }, err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (x->rank > MAX_RANK || !tcc_ceval_list(e, "starts", 1, 10, &starts, &ns) ||
 	    !tcc_ceval_list(e, "ends", 2, 10, &ends, &ne) ||
@@ -329,12 +329,12 @@ static tcc_bool eval_slice(struct tcc_ceval *e)
 
 static tcc_bool eval_expand(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	int64_t count, dims[MAX_RANK], st[MAX_RANK], sst[MAX_RANK];
 	int64_t *shape = tcc_ceval_ints(e, e->ins[1], &count);
 	int32_t rank, off;
 	int err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (!shape || count > MAX_RANK || x->rank > MAX_RANK)
 		return 0;
@@ -359,11 +359,11 @@ static tcc_bool eval_expand(struct tcc_ceval *e)
 
 static tcc_bool eval_tile(struct tcc_ceval *e)
 {
-	const struct tcc_tensor *x = e->ins[0];
+	const struct tcc_tensor_data *x = e->ins[0];
 	int64_t count, dims[MAX_RANK], st[MAX_RANK], idx[MAX_RANK] = { 0 };
 	int64_t *rep = tcc_ceval_ints(e, e->ins[1], &count);
 	int err = 0;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (!rep || count != x->rank || x->rank > MAX_RANK)
 		return 0;

@@ -39,7 +39,7 @@ static uint64_t mix_str(uint64_t h, const char *s)
 }
 
 /* Hash of a tensor: dtype, shape, the first 4 KiB and 64 bytes sampled across the rest. */
-static uint64_t hash_tensor(uint64_t h, const struct tcc_tensor *t)
+static uint64_t hash_tensor(uint64_t h, const struct tcc_tensor_data *t)
 {
 	const unsigned char *d = t->data;
 	size_t head = t->nbytes < 4096 ? t->nbytes : 4096;
@@ -95,7 +95,7 @@ static int bytes_eq(struct tcc_bytes a, struct tcc_bytes b)
 	return a.len == b.len && (!a.len || memcmp(a.data, b.data, a.len) == 0);
 }
 
-static int tensor_eq(const struct tcc_tensor *a, const struct tcc_tensor *b)
+static int tensor_eq(const struct tcc_tensor_data *a, const struct tcc_tensor_data *b)
 {
 	return a == b || (a && b && tcc_tensor_equal(a, b));
 }

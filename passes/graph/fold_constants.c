@@ -86,7 +86,7 @@ static int too_big(const struct tcc_node *n, const struct fold_options *o)
 
 /* Give v the type of its new constant t when v's own type is not already exact. */
 static tcc_stat type_from_tensor(struct tcc_ctx *ctx, struct tcc_value *v,
-				 const struct tcc_tensor *t)
+				 const struct tcc_tensor_data *t)
 {
 	const char *den = v->type.denotation;
 
@@ -102,7 +102,7 @@ static tcc_bool fold_node(struct tcc_graph *g, struct tcc_node *n, const struct 
 {
 	const struct fold_options *o = f->o;
 	struct tcc_ctx *ctx = g->ctx;
-	struct tcc_tensor *ins[64], *outs[64];
+	struct tcc_tensor_data *ins[64], *outs[64];
 	tcc_bool r;
 
 	if (n->ninputs > 64 || n->noutputs > 64 || too_big(n, o))

@@ -113,7 +113,7 @@ tcc_stat tcc_simp_set_input(struct tcc_simp *s, struct tcc_node *n, int i,
 }
 
 __tcc_null struct tcc_value *tcc_simp_const(struct tcc_simp *s, const char *prefix,
-					    struct tcc_tensor *t)
+					    struct tcc_tensor_data *t)
 {
 	const char *name = tcc_graph_fresh_name(s->g, prefix);
 	struct tcc_value *v = name ? tcc_graph_new_value(s->g, name) : NULL;
@@ -148,13 +148,13 @@ static tcc_bool drop(struct tcc_simp *s, struct tcc_node *n)
 }
 
 /* The all-true mask of an inference Dropout, or NULL when its shape is not static. */
-static struct tcc_tensor *dropout_mask(struct tcc_simp *s, struct tcc_node *n,
+static struct tcc_tensor_data *dropout_mask(struct tcc_simp *s, struct tcc_node *n,
 				       struct tcc_value *mask)
 {
 	const struct tcc_type *ty = &mask->type;
 	int64_t dims[64];
 	int dtype = mask->type.elem;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (!tcc_type_is_static(ty))
 		ty = &in0(n)->type;
@@ -176,7 +176,7 @@ static tcc_bool simp_dropout(struct tcc_simp *s, struct tcc_node *n)
 {
 	struct tcc_value *y = out0(n), *mask = n->noutputs > 1 ? n->outputs[1] : NULL;
 	struct tcc_value *tm = s->opset >= 12 ? tcc_node_input(n, 2) : NULL;
-	struct tcc_tensor *t = NULL;
+	struct tcc_tensor_data *t = NULL;
 
 	if (!in0(n) || (tm && (!tcc_simp_is_const(s, tm) || tm->init->numel != 1 ||
 			       tcc_tensor_get_i64(tm->init, 0) != 0)))

@@ -33,7 +33,7 @@ tcc_stat tcc_simp_set_input(struct tcc_simp *s, struct tcc_node *n, int i,
 			    __tcc_null struct tcc_value *v);
 /* A new initializer value holding t, named fresh from "prefix", typed from t. */
 __tcc_null struct tcc_value *tcc_simp_const(struct tcc_simp *s, const char *prefix,
-					    struct tcc_tensor *t);
+					    struct tcc_tensor_data *t);
 
 /* simplify_fold.c: each returns 1 when it rewrote the graph, 0 when not, -1 on error. */
 tcc_bool tcc_simp_batchnorm(struct tcc_simp *s, struct tcc_node *n);

@@ -34,7 +34,7 @@ static double aff_b(const struct affine *f, int64_t c)
 	return f->b ? f->b[f->n == 1 ? 0 : c] : 0.0;
 }
 
-static struct tcc_tensor *new_like(struct tcc_simp *s, struct tcc_node *n, int dtype,
+static struct tcc_tensor_data *new_like(struct tcc_simp *s, struct tcc_node *n, int dtype,
 				   int32_t rank, const int64_t *dims)
 {
 	return tcc_tensor_new(s->g->ctx, tcc_node_loc(n), dtype, rank, dims);
@@ -44,8 +44,8 @@ static struct tcc_tensor *new_like(struct tcc_simp *s, struct tcc_node *n, int d
 static tcc_bool into_conv(struct tcc_simp *s, struct tcc_node *conv, const struct affine *f)
 {
 	struct tcc_value *wv = tcc_node_input(conv, 1), *bv = tcc_node_input(conv, 2), *nw, *nb;
-	const struct tcc_tensor *w = wv ? wv->init : NULL, *b = bv ? bv->init : NULL;
-	struct tcc_tensor *tw, *tb;
+	const struct tcc_tensor_data *w = wv ? wv->init : NULL, *b = bv ? bv->init : NULL;
+	struct tcc_tensor_data *tw, *tb;
 	int64_t m, per;
 
 	if (!tcc_simp_is_const(s, wv) || (bv && !tcc_simp_is_const(s, bv)) || w->rank < 1 ||
@@ -76,9 +76,9 @@ static tcc_bool into_conv(struct tcc_simp *s, struct tcc_node *conv, const struc
 static struct tcc_value *scale_columns(struct tcc_simp *s, struct tcc_node *n,
 				       struct tcc_value *bv, int trans, const struct affine *f)
 {
-	const struct tcc_tensor *b = bv->init;
+	const struct tcc_tensor_data *b = bv->init;
 	int64_t cols = trans ? b->dims[0] : b->dims[1];
-	struct tcc_tensor *t = new_like(s, n, b->dtype, 2, b->dims);
+	struct tcc_tensor_data *t = new_like(s, n, b->dtype, 2, b->dims);
 
 	if (!t)
 		return NULL;
@@ -99,8 +99,8 @@ static tcc_bool into_gemm(struct tcc_simp *s, struct tcc_node *g, const struct a
 	struct tcc_value *bv = tcc_node_input(g, 1), *cv = tcc_node_input(g, 2), *nb, *nc;
 	int trans = (int)tcc_node_attr_int(g, "transB", 0);
 	double beta = tcc_node_attr_float(g, "beta", 1.0f);
-	const struct tcc_tensor *c = cv ? cv->init : NULL;
-	struct tcc_tensor *tc;
+	const struct tcc_tensor_data *c = cv ? cv->init : NULL;
+	struct tcc_tensor_data *tc;
 	int64_t cols;
 
 	if (s->opset < 7 || !const_matrix(s, bv) || (cv && !tcc_simp_is_const(s, cv)))
@@ -145,7 +145,7 @@ static tcc_bool into_matmul(struct tcc_simp *s, struct tcc_node *mm, const struc
 static struct tcc_value *shift_const(struct tcc_simp *s, struct tcc_node *n, int dtype,
 				     const struct affine *f)
 {
-	struct tcc_tensor *t = new_like(s, n, dtype, 1, &f->n);
+	struct tcc_tensor_data *t = new_like(s, n, dtype, 1, &f->n);
 
 	for (int64_t c = 0; t && c < f->n; c++)
 		tcc_tensor_set_f64(t, c, aff_b(f, c));
@@ -217,7 +217,7 @@ static tcc_bool bn_to_mul_add(struct tcc_simp *s, struct tcc_node *n, const stru
 	int64_t dims[64];
 	int32_t rank = x->type.rank - 1;
 	int dtype = x->type.elem ? x->type.elem : n->inputs[1]->init->dtype;
-	struct tcc_tensor *ta, *tb;
+	struct tcc_tensor_data *ta, *tb;
 	struct tcc_value *mi[2], *ai[2];
 
 	if (x->type.kind != TCC_TYPE_TENSOR || rank < 1 || rank > 64 || !tcc_simp_is_float(dtype))
@@ -282,7 +282,7 @@ tcc_bool tcc_simp_batchnorm(struct tcc_simp *s, struct tcc_node *n)
 
 /* Whether constant k, combined with a tensor of rank "rank", varies only along axis "axis"
  * (and does not enlarge the result); sets *c to its extent there (1: a scalar map). */
-static int per_channel(const struct tcc_tensor *k, int32_t rank, int32_t axis, int64_t *c)
+static int per_channel(const struct tcc_tensor_data *k, int32_t rank, int32_t axis, int64_t *c)
 {
 	*c = 1;
 	if (k->rank > rank)

@@ -100,7 +100,7 @@ int lower_new_temp(struct lower *L, struct tcc_value *v)
 }
 
 /* A constant buffer holding tensor t for value v (Constant nodes, initializers). */
-int lower_new_const(struct lower *L, struct tcc_value *v, const struct tcc_tensor *t)
+int lower_new_const(struct lower *L, struct tcc_value *v, const struct tcc_tensor_data *t)
 {
 	int pb = new_buf(L, v, TCC_PBUF_CONST);
 

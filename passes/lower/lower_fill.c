@@ -341,11 +341,11 @@ static const char *check_shape_op(struct lower *L, const struct tcc_node *n)
 }
 
 /* The tensor of a Constant node, NULL (with *why) when not a plain numeric one. */
-static struct tcc_tensor *constant_tensor(const struct tcc_node *n, const char **why)
+static struct tcc_tensor_data *constant_tensor(const struct tcc_node *n, const char **why)
 {
 	struct tcc_attr *a = tcc_node_find_attr(n, "value");
 	struct tcc_ctx *ctx = n->graph->ctx;
-	struct tcc_tensor *t = NULL;
+	struct tcc_tensor_data *t = NULL;
 	int64_t cnt = 1;
 
 	*why = NULL;
@@ -377,7 +377,7 @@ static struct tcc_tensor *constant_tensor(const struct tcc_node *n, const char *
 static tcc_stat lower_constant(struct lower *L, struct tcc_node *n)
 {
 	const char *why;
-	struct tcc_tensor *t = constant_tensor(n, &why);
+	struct tcc_tensor_data *t = constant_tensor(n, &why);
 	struct tcc_value *v = n->outputs[0];
 	struct tcc_kbuf *X, *Y;
 	struct tcc_kstmt *s;

@@ -45,7 +45,7 @@ int lower_dtype_is_f8(int dt);
 /* int4/uint4/int2/uint2/float4e2m1 (packed): lowered only through Cast/CastLike. */
 int lower_dtype_is_subbyte(int dt);
 /* The constant data behind v (initializer) or NULL. */
-const struct tcc_tensor *lower_const(const struct tcc_value *v);
+const struct tcc_tensor_data *lower_const(const struct tcc_value *v);
 /* Read an int64 list from constant input i of n: count into *cnt, NULL when absent or not
  * constant (then *cnt is -1 when the input is present but not constant, -2 when absent). */
 const int64_t *lower_const_ints(struct lower *L, const struct tcc_node *n, int i, int64_t *cnt);
@@ -126,7 +126,7 @@ extern const struct lower_op lower_ops_quant[];
  * buffer for v. */
 int lower_buf_of(struct lower *L, struct tcc_value *v);
 int lower_new_temp(struct lower *L, struct tcc_value *v);
-int lower_new_const(struct lower *L, struct tcc_value *v, const struct tcc_tensor *t);
+int lower_new_const(struct lower *L, struct tcc_value *v, const struct tcc_tensor_data *t);
 
 /* The elementwise expression of node n over its already loaded operands "a" (one per
  * input, NULL for an omitted optional one); "dt" is the output dtype. For fusion. */

@@ -96,7 +96,7 @@ static const char *rsz_modes(const struct tcc_node *n, struct rsz *p)
 static const char *rsz_roi(const struct tcc_node *n, struct rsz *p, const int *ax, int na)
 {
 	struct tcc_value *v = tcc_node_input(n, 1);
-	const struct tcc_tensor *t = lower_const(v);
+	const struct tcc_tensor_data *t = lower_const(v);
 	int32_t r;
 	const int64_t *dims;
 
@@ -124,7 +124,7 @@ static const char *rsz_roi(const struct tcc_node *n, struct rsz *p, const int *a
 }
 
 /* Scales from constant sizes (with keep_aspect_ratio_policy) over the axes ax[0..na). */
-static const char *rsz_sizes(const struct tcc_node *n, struct rsz *p, const struct tcc_tensor *t,
+static const char *rsz_sizes(const struct tcc_node *n, struct rsz *p, const struct tcc_tensor_data *t,
 			     const int *ax, int na)
 {
 	const char *pol = tcc_node_attr_string(n, "keep_aspect_ratio_policy", "stretch");
@@ -186,7 +186,7 @@ static const char *rsz_scales(struct lower *L, const struct tcc_node *n, struct 
 {
 	struct tcc_value *vs = tcc_node_input(n, p->v10 ? 1 : 2);
 	struct tcc_value *vz = p->v10 ? NULL : tcc_node_input(n, 3);
-	const struct tcc_tensor *ts = lower_const(vs), *tz = lower_const(vz);
+	const struct tcc_tensor_data *ts = lower_const(vs), *tz = lower_const(vz);
 	int64_t na = -1, fa = -1;
 	const int64_t *axes = tcc_node_attr_ints(n, "axes", &na);
 	const float *fs = tcc_node_attr_floats(n, "scales", &fa);

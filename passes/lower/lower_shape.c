@@ -82,8 +82,8 @@ static const char *check_copy(struct lower *L, const struct tcc_node *n)
 		return "input and output sizes differ";
 	if (!strcmp(n->op_type, "Dropout")) {
 		struct tcc_value *tm = tcc_node_input(n, 2);
-		const struct tcc_tensor *t = lower_const(tm);
-		const struct tcc_tensor *rt = lower_const(tcc_node_input(n, 1));
+		const struct tcc_tensor_data *t = lower_const(tm);
+		const struct tcc_tensor_data *rt = lower_const(tcc_node_input(n, 1));
 
 		if (tcc_node_attr_int(n, "is_test", 1) == 0 && !tm && n->noutputs > 1)
 			return NULL;

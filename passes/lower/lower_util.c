@@ -45,7 +45,7 @@ int lower_dtype_is_subbyte(int dt)
 	       dt == TCC_DT_UINT2 || dt == TCC_DT_FLOAT4E2M1;
 }
 
-const struct tcc_tensor *lower_const(const struct tcc_value *v)
+const struct tcc_tensor_data *lower_const(const struct tcc_value *v)
 {
 	if (!v || (v->is_input && !v->init))
 		return NULL;
@@ -55,7 +55,7 @@ const struct tcc_tensor *lower_const(const struct tcc_value *v)
 const int64_t *lower_const_ints(struct lower *L, const struct tcc_node *n, int i, int64_t *cnt)
 {
 	struct tcc_value *v = tcc_node_input(n, i);
-	const struct tcc_tensor *t = lower_const(v);
+	const struct tcc_tensor_data *t = lower_const(v);
 	int64_t *out;
 
 	*cnt = v ? -1 : -2;

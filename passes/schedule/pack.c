@@ -170,7 +170,7 @@ static tcc_stat add_gemm_stmt(struct tcc_kernel *k, const struct tcc_kstmt *s,
 }
 
 /* The constant data of kernel buffer "kb" (f32, with data), or NULL. */
-static const struct tcc_tensor *const_data(const struct tcc_program *prog, int ki, int kb)
+static const struct tcc_tensor_data *const_data(const struct tcc_program *prog, int ki, int kb)
 {
 	const struct tcc_pbuf *pb = prog->bufs[prog->kernels[ki].bind[kb]];
 
@@ -182,9 +182,9 @@ static const struct tcc_tensor *const_data(const struct tcc_program *prog, int k
 
 /* A new constant program buffer "name" holding B [k][n] packed as [n/nr][k][nr]. */
 static struct tcc_pbuf *packed_const(struct tcc_program *prog, const char *name,
-				     const struct tcc_tensor *b, const int64_t *dims)
+				     const struct tcc_tensor_data *b, const int64_t *dims)
 {
-	struct tcc_tensor *t = tcc_tensor_new(prog->ctx, (struct tcc_loc){ .file = prog->name },
+	struct tcc_tensor_data *t = tcc_tensor_new(prog->ctx, (struct tcc_loc){ .file = prog->name },
 					      TCC_DT_FLOAT, 3, dims);
 	struct tcc_pbuf *pb;
 	const float *src = b->data;
@@ -273,7 +273,7 @@ static int pack_stmt(struct tcc_program *prog, int ki, int si, const struct pack
 	struct tcc_ctx *ctx = k->ctx;
 	const struct tcc_kstmt *s = k->stmts[si];
 	struct tcc_kbuf *b = s->rhs->args[pm->bl]->u.buf, *bp;
-	const struct tcc_tensor *cd = const_data(prog, ki, b->index);
+	const struct tcc_tensor_data *cd = const_data(prog, ki, b->index);
 	int64_t dims[3] = { pm->n / nr, pm->k, nr };
 	const char *bn = tcc_arena_printf(ctx->arena, "%s_pk%d", b->name, si);
 	const char *pn = tcc_arena_printf(ctx->arena, "%s.%s", k->name, bn);

@@ -25,11 +25,7 @@
 #include "codegen/codegen.h"
 #include "ir/kernel/kernel.h"
 #include "ir/kernel/poly.h"
-/* The runtime's tcc_tensor and the compiler's share a name; this file uses the runtime's
- * only behind pointers (tcc_model_run with no tensors). */
-#define tcc_tensor tcc_rt_tensor_
 #include "tcc_rt.h"
-#undef tcc_tensor
 
 /* ---- building ---- */
 

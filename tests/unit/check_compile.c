@@ -9,11 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The runtime's tcc_tensor and the graph IR's struct tcc_tensor share a name: the runtime
- * header comes in with its tensor renamed (C links by function name only). */
-#define tcc_tensor tcc_rt_tensor
 #include "runtime/tcc_rt.h"
-#undef tcc_tensor
 
 #include "codegen/codegen.h"
 #include "codegen/compile.h"
@@ -93,7 +89,7 @@ static struct tcc_program *build_prog(struct tcc_ctx *ctx, const char *name, flo
 {
 	struct tcc_program *p = tcc_program_new(ctx, name);
 	struct tcc_loc loc = { .file = "prog" };
-	struct tcc_tensor *t = tcc_tensor_new(ctx, loc, TCC_DT_FLOAT, 2, dims23);
+	struct tcc_tensor_data *t = tcc_tensor_new(ctx, loc, TCC_DT_FLOAT, 2, dims23);
 	int b_add[] = { 0, 1, 2 }, b_relu[] = { 2, 3 }, b_scale[] = { 2, 4 };
 
 	ck_assert_ptr_nonnull(p);
@@ -174,8 +170,8 @@ static const float xvals[6] = { 0.5f, 1.5f, -3.5f, 2.0f, -7.0f, 8.0f };
 static void run_and_check(tcc_model *m, float cscale)
 {
 	float y[6], z[6];
-	tcc_rt_tensor in = { (void *)xvals, dims23, 2, TCC_RT_DTYPE_FLOAT };
-	tcc_rt_tensor out[2] = { { y, dims23, 2, TCC_RT_DTYPE_FLOAT },
+	tcc_tensor in = { (void *)xvals, dims23, 2, TCC_RT_DTYPE_FLOAT };
+	tcc_tensor out[2] = { { y, dims23, 2, TCC_RT_DTYPE_FLOAT },
 				 { z, dims23, 2, TCC_RT_DTYPE_FLOAT } };
 
 	ck_assert_msg(tcc_model_run(m, &in, 1, out, 2) == 0, "%s", tcc_model_last_error(m));
@@ -464,7 +460,7 @@ static void run_conv(const char *so)
 {
 	static const int64_t xs[] = { 1, 1, 4, 4 }, ys[] = { 1, 2 };
 	float x[16], y[2], want[2];
-	tcc_rt_tensor in = { x, xs, 4, TCC_RT_DTYPE_FLOAT }, out = { y, ys, 2, TCC_RT_DTYPE_FLOAT };
+	tcc_tensor in = { x, xs, 4, TCC_RT_DTYPE_FLOAT }, out = { y, ys, 2, TCC_RT_DTYPE_FLOAT };
 	tcc_model *m = load(so);
 
 	for (int i = 0; i < 16; i++)
@@ -544,8 +540,8 @@ static void run_twin(const char *so)
 {
 	static const int64_t dims[] = { 2, 3 };
 	float y[6];
-	tcc_rt_tensor in = { (void *)xvals, dims, 2, TCC_RT_DTYPE_FLOAT };
-	tcc_rt_tensor out = { y, dims, 2, TCC_RT_DTYPE_FLOAT };
+	tcc_tensor in = { (void *)xvals, dims, 2, TCC_RT_DTYPE_FLOAT };
+	tcc_tensor out = { y, dims, 2, TCC_RT_DTYPE_FLOAT };
 	tcc_model *m = load(so);
 
 	ck_assert_msg(tcc_model_run(m, &in, 1, &out, 1) == 0, "%s", tcc_model_last_error(m));

@@ -83,7 +83,7 @@ static void make_const(struct fx *f, struct tcc_value *v, const char *s)
 	double vals[64];
 	int64_t n = 0, dims[1];
 	int list = *s == '[';
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	s += list;
 	while (*s && *s != ']' && *s != ',' && *s != ' ' && n < 64) {

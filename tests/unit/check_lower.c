@@ -94,7 +94,7 @@ static int64_t offset_of(struct interp *in, const struct tcc_kexpr *e)
 static double f8_value(int dtype, unsigned c)
 {
 	unsigned char b = (unsigned char)c;
-	struct tcc_tensor t = { .dtype = dtype, .numel = 1, .nbytes = 1, .data = &b };
+	struct tcc_tensor_data t = { .dtype = dtype, .numel = 1, .nbytes = 1, .data = &b };
 
 	return tcc_tensor_get_f64(&t, 0);
 }
@@ -575,7 +575,7 @@ struct sweep {
 
 static double *read_data(struct tcc_ctx *c, const char *path, int64_t *n)
 {
-	struct tcc_tensor *t = tcc_onnx_read_tensor(c, path);
+	struct tcc_tensor_data *t = tcc_onnx_read_tensor(c, path);
 	double *d;
 
 	if (!t || t->strings)

@@ -800,7 +800,7 @@ START_TEST(test_typed_vs_raw)
 		Onnx__TensorProto *raw = tensor("raw", c->dtype, 1, dims);
 		struct tcc_ctx *ctx = tcc_ctx_new();
 		struct tcc_model *m;
-		struct tcc_tensor *a, *b;
+		struct tcc_tensor_data *a, *b;
 
 		set_typed(typed, c);
 		set_raw(raw, c->raw, c->nraw);
@@ -829,7 +829,7 @@ START_TEST(test_tensor_values)
 	Onnx__TensorProto *e = tensor("e", TCC_DT_FLOAT, 2, (int64_t[]){ 0, 4 });
 	struct tcc_ctx *ctx = tcc_ctx_new();
 	struct tcc_model *m;
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	h->n_int32_data = 2, h->int32_data = tcc_arena_memdup(A, (int32_t[]){ 0x3c00, 0xc000 }, 8);
 	i4->n_int32_data = 2, i4->int32_data = tcc_arena_memdup(A, (int32_t[]){ 0xf1, 0x07 }, 8);
@@ -1169,7 +1169,7 @@ static const char *read_external(const char *dir, const char *location, const ch
 	m = tcc_onnx_read(ctx, path, buf, len);
 	free(buf);
 	if (m) {
-		struct tcc_tensor *t = m->graph->initializers[0]->init;
+		struct tcc_tensor_data *t = m->graph->initializers[0]->init;
 		ck_assert(tcc_tensor_get_f64(t, 0) == 1.5 && tcc_tensor_get_f64(t, 1) == -3.0);
 		ck_assert_ptr_null(roundtrip(m));
 	}
@@ -1313,7 +1313,7 @@ START_TEST(test_write_built_model)
 	struct tcc_graph *g = m->graph;
 	struct tcc_value *x = tcc_graph_new_value(g, "x"), *c = tcc_graph_new_value(g, "c");
 	struct tcc_value *y = tcc_graph_new_value(g, "y");
-	struct tcc_tensor *t = tcc_tensor_new(ctx, g->loc, TCC_DT_FLOAT, 1, d2);
+	struct tcc_tensor_data *t = tcc_tensor_new(ctx, g->loc, TCC_DT_FLOAT, 1, d2);
 	struct tcc_loc loc = { 0 };
 	struct tcc_node *n;
 	size_t len;

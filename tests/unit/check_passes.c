@@ -53,7 +53,7 @@ static struct tcc_value *cst(const char *name, int dtype, int32_t rank, const in
 			     const double *vals)
 {
 	struct tcc_value *v = val(name, dtype, rank, dims);
-	struct tcc_tensor *t = tcc_tensor_new(ctx, noloc, dtype, rank, dims);
+	struct tcc_tensor_data *t = tcc_tensor_new(ctx, noloc, dtype, rank, dims);
 
 	ck_assert_ptr_nonnull(t);
 	for (int64_t i = 0; vals && i < t->numel; i++)
@@ -65,7 +65,7 @@ static struct tcc_value *cst(const char *name, int dtype, int32_t rank, const in
 static struct tcc_value *cst_i64(const char *name, int64_t n, const int64_t *vals)
 {
 	struct tcc_value *v = val(name, TCC_DT_INT64, 1, &n);
-	struct tcc_tensor *t = tcc_tensor_new(ctx, noloc, TCC_DT_INT64, 1, &n);
+	struct tcc_tensor_data *t = tcc_tensor_new(ctx, noloc, TCC_DT_INT64, 1, &n);
 
 	for (int64_t i = 0; i < n; i++)
 		tcc_tensor_set_i64(t, i, vals[i]);
@@ -319,7 +319,7 @@ START_TEST(fold_shape_chain)
 	struct tcc_value *u = val("u", 0, 0, NULL), *shp = val("shp", 0, 0, NULL);
 	struct tcc_value *y = val("y", 0, 0, NULL);
 	struct tcc_value *idx = val("idx", TCC_DT_INT64, 0, NULL);
-	struct tcc_tensor *t = tcc_tensor_new(ctx, noloc, TCC_DT_INT64, 0, NULL);
+	struct tcc_tensor_data *t = tcc_tensor_new(ctx, noloc, TCC_DT_INT64, 0, NULL);
 	struct tcc_value *cat[2];
 
 	tcc_tensor_set_i64(t, 0, 0);
@@ -442,8 +442,8 @@ static double rnd(unsigned *seed)
 }
 
 /* Direct 2-D convolution, stride 1, no padding, in double: x [1,C,H,W], w [M,C,K,K]. */
-static void conv_ref(const struct tcc_tensor *x, const struct tcc_tensor *w,
-		     const struct tcc_tensor *b, double *out)
+static void conv_ref(const struct tcc_tensor_data *x, const struct tcc_tensor_data *w,
+		     const struct tcc_tensor_data *b, double *out)
 {
 	int64_t C = x->dims[1], H = x->dims[2], W = x->dims[3], M = w->dims[0], K = w->dims[2];
 	int64_t OH = H - K + 1, OW = W - K + 1;
@@ -467,7 +467,7 @@ START_TEST(simplify_bn_into_conv)
 	double xv[50], wv[54], bv[3], sc[3], be[3], me[3], va[3], ref[27], got[27];
 	unsigned seed = 7;
 	struct tcc_value *x, *w, *b, *c, *y, *in[5];
-	struct tcc_tensor *xt;
+	struct tcc_tensor_data *xt;
 	struct tcc_node *bn;
 
 	for (int i = 0; i < 50; i++)
@@ -533,7 +533,7 @@ START_TEST(simplify_bn_fallback)
 	for (int i = 0; i < g->nnodes; i++) {
 		if (strcmp(g->nodes[i]->op_type, "Mul") != 0)
 			continue;
-		const struct tcc_tensor *a = g->nodes[i]->inputs[1]->init;
+		const struct tcc_tensor_data *a = g->nodes[i]->inputs[1]->init;
 		ck_assert_int_eq(a->rank, 3);
 		ck_assert_int_eq(a->dims[0], 2);
 		ck_assert_int_eq(a->dims[1], 1);

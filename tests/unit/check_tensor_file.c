@@ -28,11 +28,11 @@ static void teardown(void)
 }
 
 /* A tensor of dtype and shape [2,3] with element i = i - 2 (as the dtype stores it). */
-static struct tcc_tensor *make(int dtype)
+static struct tcc_tensor_data *make(int dtype)
 {
 	int64_t dims[] = { 2, 3 };
 	struct tcc_loc loc = { .file = "test" };
-	struct tcc_tensor *t = tcc_tensor_new(ctx, loc, dtype, 2, dims);
+	struct tcc_tensor_data *t = tcc_tensor_new(ctx, loc, dtype, 2, dims);
 
 	ck_assert_ptr_nonnull(t);
 	for (int64_t i = 0; i < t->numel; i++)
@@ -46,7 +46,7 @@ START_TEST(test_roundtrip)
 				      TCC_DT_INT8, TCC_DT_UINT8, TCC_DT_BOOL, TCC_DT_FLOAT16,
 				      TCC_DT_BFLOAT16 };
 	int dtype = dtypes[_i];
-	struct tcc_tensor *t = make(dtype), *back;
+	struct tcc_tensor_data *t = make(dtype), *back;
 
 	ck_assert_int_eq(tcc_onnx_write_tensor(t, "x", path), 0);
 	back = tcc_onnx_read_tensor(ctx, path);
@@ -64,7 +64,7 @@ START_TEST(test_scalar_and_empty)
 {
 	struct tcc_loc loc = { .file = "test" };
 	int64_t zero[] = { 0, 4 };
-	struct tcc_tensor *s = tcc_tensor_new(ctx, loc, TCC_DT_FLOAT, 0, NULL), *e, *back;
+	struct tcc_tensor_data *s = tcc_tensor_new(ctx, loc, TCC_DT_FLOAT, 0, NULL), *e, *back;
 
 	ck_assert_ptr_nonnull(s);
 	tcc_tensor_set_f64(s, 0, 2.5);
@@ -88,7 +88,7 @@ START_TEST(test_shared_input)
 {
 	const char *shared = getenv("TCC_SHARED");
 	char pb[4200];
-	struct tcc_tensor *t;
+	struct tcc_tensor_data *t;
 
 	if (!shared || !shared[0])
 		shared = "../shared";
@@ -130,7 +130,7 @@ static void expect_invalid(void)
 
 START_TEST(test_truncated)
 {
-	struct tcc_tensor *t = make(TCC_DT_FLOAT);
+	struct tcc_tensor_data *t = make(TCC_DT_FLOAT);
 	FILE *f;
 	char buf[256];
 	size_t len;
@@ -153,7 +153,7 @@ END_TEST
 
 START_TEST(test_errors)
 {
-	struct tcc_tensor *t = make(TCC_DT_INT32);
+	struct tcc_tensor_data *t = make(TCC_DT_INT32);
 	char bad[4300];
 
 	ck_assert_ptr_null(tcc_onnx_read_tensor(ctx, "/nonexistent/x.pb"));

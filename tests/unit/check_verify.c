@@ -70,7 +70,7 @@ START_TEST(test_good)
 {
 	struct tcc_value *x = input("x"), *t = val(g, "t", 1), *y = val(g, "y", 1);
 	struct tcc_value *w = val(g, "w", 1);
-	struct tcc_tensor *wt = tcc_tensor_new(ctx, g->loc, TCC_DT_FLOAT, 2, (int64_t[]){ 2, 3 });
+	struct tcc_tensor_data *wt = tcc_tensor_new(ctx, g->loc, TCC_DT_FLOAT, 2, (int64_t[]){ 2, 3 });
 	struct tcc_value *ins[2];
 
 	tcc_graph_add_initializer(g, w, wt);
@@ -177,7 +177,7 @@ END_TEST
 START_TEST(test_initializer_mismatch)
 {
 	struct tcc_value *w = val(g, "w", 1);
-	struct tcc_tensor *t = tcc_tensor_new(ctx, g->loc, TCC_DT_INT64, 2, (int64_t[]){ 2, 4 });
+	struct tcc_tensor_data *t = tcc_tensor_new(ctx, g->loc, TCC_DT_INT64, 2, (int64_t[]){ 2, 4 });
 
 	tcc_graph_add_initializer(g, w, t);
 	tcc_graph_add_output(g, w);
@@ -189,7 +189,7 @@ END_TEST
 START_TEST(test_initializer_bad_data)
 {
 	struct tcc_value *w = val(g, "w", 0);
-	struct tcc_tensor *t = tcc_tensor_new(ctx, g->loc, TCC_DT_FLOAT, 1, (int64_t[]){ 4 });
+	struct tcc_tensor_data *t = tcc_tensor_new(ctx, g->loc, TCC_DT_FLOAT, 1, (int64_t[]){ 4 });
 
 	t->nbytes = 8;
 	tcc_graph_add_initializer(g, w, t);

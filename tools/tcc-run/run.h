@@ -1,5 +1,5 @@
 /* tcc-run's private interfaces. The compiler's graph IR and the runtime ABI both name a type
- * "struct tcc_tensor", so no file includes both: tensors.c and compile.c see the compiler,
+ * "struct tcc_tensor_data", so no file includes both: tensors.c and compile.c see the compiler,
  * model.c sees the runtime, and they meet in struct run_tensor, owned by tcc-run.
  *
  * Errors are returned as one line "FILE: error: MESSAGE" in a caller's buffer. */

@@ -1,5 +1,5 @@
 /* tcc-run's tensors: reading and writing .pb files, dummy inputs, comparison. This side sees
- * the compiler's tensors (struct tcc_tensor of ir/graph), never the runtime's. */
+ * the compiler's tensors (struct tcc_tensor_data of ir/graph), never the runtime's. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -93,7 +93,7 @@ int run_tensor_alloc(struct run_tensor *t, const char *name, int dtype, int32_t 
 int run_tensor_read(const char *path, struct run_tensor *t, char *err, size_t errlen)
 {
 	struct tcc_ctx *ctx = tcc_ctx_new();
-	struct tcc_tensor *g = ctx ? tcc_onnx_read_tensor(ctx, path) : NULL;
+	struct tcc_tensor_data *g = ctx ? tcc_onnx_read_tensor(ctx, path) : NULL;
 	char msg[RUN_ERR_LEN];
 	int r = -1;
 
@@ -116,9 +116,9 @@ int run_tensor_read(const char *path, struct run_tensor *t, char *err, size_t er
 }
 
 /* A graph-IR view of t (no copy). */
-static struct tcc_tensor view(const struct run_tensor *t)
+static struct tcc_tensor_data view(const struct run_tensor *t)
 {
-	struct tcc_tensor g = {
+	struct tcc_tensor_data g = {
 		.name = t->name, .dtype = t->dtype, .rank = t->rank, .dims = t->shape,
 		.numel = t->numel, .nbytes = t->nbytes, .data = t->data,
 	};
@@ -128,7 +128,7 @@ static struct tcc_tensor view(const struct run_tensor *t)
 
 int run_tensor_write(const struct run_tensor *t, const char *path, char *err, size_t errlen)
 {
-	struct tcc_tensor g = view(t);
+	struct tcc_tensor_data g = view(t);
 
 	if (tcc_onnx_write_tensor(&g, NULL, path) == 0)
 		return 0;
@@ -138,7 +138,7 @@ int run_tensor_write(const struct run_tensor *t, const char *path, char *err, si
 
 void run_tensor_fill_dummy(struct run_tensor *t)
 {
-	struct tcc_tensor g = view(t);
+	struct tcc_tensor_data g = view(t);
 
 	if (!tcc_dtype_is_float(t->dtype) || t->dtype == TCC_DT_COMPLEX64 ||
 	    t->dtype == TCC_DT_COMPLEX128)
@@ -148,9 +148,9 @@ void run_tensor_fill_dummy(struct run_tensor *t)
 }
 
 /* Complex tensors compare as their real and imaginary parts. */
-static struct tcc_tensor scalar_view(const struct run_tensor *t)
+static struct tcc_tensor_data scalar_view(const struct run_tensor *t)
 {
-	struct tcc_tensor g = view(t);
+	struct tcc_tensor_data g = view(t);
 
 	if (t->dtype == TCC_DT_COMPLEX64 || t->dtype == TCC_DT_COMPLEX128) {
 		g.dtype = t->dtype == TCC_DT_COMPLEX64 ? TCC_DT_FLOAT : TCC_DT_DOUBLE;
@@ -204,7 +204,7 @@ static int compare_sig(const struct run_tensor *got, const struct run_tensor *ex
 int run_tensor_compare(const struct run_tensor *got, const struct run_tensor *exp,
 		       struct run_tol tol, char *msg, size_t len)
 {
-	struct tcc_tensor g = scalar_view(got), e = scalar_view(exp);
+	struct tcc_tensor_data g = scalar_view(got), e = scalar_view(exp);
 	int is_float = tcc_dtype_is_float(g.dtype);
 	char at[512], gs[64], es[64];
 
@@ -238,7 +238,7 @@ int run_tensor_compare(const struct run_tensor *got, const struct run_tensor *ex
 
 void run_tensor_print_values(const struct run_tensor *t, int64_t max)
 {
-	struct tcc_tensor g = scalar_view(t);
+	struct tcc_tensor_data g = scalar_view(t);
 
 	if (g.numel > max)
 		return;
@@ -250,7 +250,7 @@ void run_tensor_print_values(const struct run_tensor *t, int64_t max)
 
 void run_tensor_stats(const struct run_tensor *t, double *min, double *max, double *mean)
 {
-	struct tcc_tensor g = scalar_view(t);
+	struct tcc_tensor_data g = scalar_view(t);
 	double sum = 0;
 	int64_t n = 0;
 
