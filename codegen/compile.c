@@ -82,24 +82,30 @@ static tcc_stat make_temp_dir(struct tcc_ctx *ctx, char *buf, size_t size)
 	return -1;
 }
 
-/* "dir/m.so" → "dir/m.weights" in buf; the file name alone in the arena ("*name"). */
+tcc_stat tcc_weights_path(const char *so_path, char *buf, size_t size)
+{
+	const char *slash = strrchr(so_path, '/'), *base = slash ? slash + 1 : so_path;
+	const char *dot = strrchr(base, '.');
+	int stem = dot && dot != base ? (int)(dot - so_path) : (int)strlen(so_path);
+	int n = snprintf(buf, size, "%.*s.weights", stem, so_path);
+
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* tcc_weights_path into buf; the file name alone in the arena ("*name"). */
 static tcc_stat weights_path(struct tcc_program *prog, const char *so_path, char *buf,
 			     size_t size, const char **name)
 {
-	const char *slash = strrchr(so_path, '/'), *stem = path_stem(prog->ctx, so_path);
-	int n = snprintf(buf, size, "%.*s%s.weights", slash ? (int)(slash - so_path + 1) : 0,
-			 so_path, stem ? stem : "");
+	const char *slash;
 
-	*name = stem ? tcc_arena_strdup(prog->ctx->arena, buf + (slash ? slash - so_path + 1 : 0))
-		     : NULL;
-	if (!*name)
-		return tcc_ctx_oom(prog->ctx, (struct tcc_loc){ .file = so_path });
-	if (n < 0 || (size_t)n >= size) {
+	if (tcc_weights_path(so_path, buf, size) < 0) {
 		tcc_diag_error(prog->ctx->diag, (struct tcc_loc){ .file = so_path },
 			       "weights file path too long");
 		return -1;
 	}
-	return 0;
+	slash = strrchr(buf, '/');
+	*name = tcc_arena_strdup(prog->ctx->arena, slash ? slash + 1 : buf);
+	return *name ? 0 : tcc_ctx_oom(prog->ctx, (struct tcc_loc){ .file = so_path });
 }
 
 /* The per-constant threshold of o->weights (-1: embed everything). */

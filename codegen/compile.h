@@ -71,4 +71,8 @@ tcc_stat tcc_compile_model(__tcc_keep struct tcc_model *m, __tcc_null const stru
 tcc_stat tcc_compile_file(__tcc_keep struct tcc_ctx *ctx, const char *model_path,
 			  __tcc_null const struct tcc_compile_options *o, const char *so_path);
 
+/* The weights file of "so_path": its directory and file-name stem with ".weights"
+ * ("dir/m.so" → "dir/m.weights"), into "buf" ("size" bytes). -1 when it does not fit. */
+tcc_stat tcc_weights_path(const char *so_path, char *buf, size_t size);
+
 #endif

@@ -258,12 +258,6 @@ static LLVMValueRef subscript(struct tcc_llvm_env *env, const struct tcc_kexpr *
 	return LLVMBuildIntCast2(env->cg->b, v, env->cg->t_i64, is_signed(e->dtype), "");
 }
 
-/* The flat row-major offset of "e"'s subscripts (for ranks above ADDR_MAX_RANK). */
-static LLVMValueRef flat_offset(struct tcc_llvm_env *env, const struct tcc_kexpr *e)
-{
-	return tcc_llvm_flat_index(env, e);
-}
-
 LLVMValueRef tcc_llvm_flat_index(__tcc_keep struct tcc_llvm_env *env,
 				 __tcc_keep const struct tcc_kexpr *e)
 {
@@ -299,7 +293,7 @@ LLVMValueRef tcc_llvm_elem_addr(__tcc_keep struct tcc_llvm_env *env,
 	if (!mt)
 		return NULL;
 	if (e->nargs == 0 || e->nargs > ADDR_MAX_RANK) {
-		idx[0] = e->nargs ? flat_offset(env, e) : LLVMConstInt(cg->t_i64, 0, 0);
+		idx[0] = e->nargs ? tcc_llvm_flat_index(env, e) : LLVMConstInt(cg->t_i64, 0, 0);
 		return idx[0] ? LLVMBuildInBoundsGEP2(cg->b, mt, env->bufs[buf->index], idx, 1,
 						      buf->name) : NULL;
 	}

@@ -381,19 +381,28 @@ static tcc_stat lower_conv(struct lower *L, struct tcc_node *n)
 	return lk_end(&lk);
 }
 
+/* What Conv and ConvTranspose both need: X of rank "r" in 3..10, W, float data. */
+static const char *check_conv_inputs(const struct tcc_node *n, int32_t r)
+{
+	if (n->ninputs < 2 || !n->inputs[0] || !n->inputs[1] || r < 3 || r > 10)
+		return "needs X of rank 3 to 10 and W";
+	if (!tcc_dtype_is_float(n->inputs[0]->type.elem))
+		return "needs float inputs";
+	return NULL;
+}
+
 static const char *check_conv(struct lower *L, const struct tcc_node *n)
 {
 	int32_t r = n->inputs[0] ? n->inputs[0]->type.rank : 0;
 	int64_t group = tcc_node_attr_int(n, "group", 1), cnt;
 	const int64_t *ks = tcc_node_attr_ints(n, "kernel_shape", &cnt);
 	const struct tcc_type *tw;
+	const char *why;
 
 	(void)L;
-	if (n->ninputs < 2 || !n->inputs[0] || !n->inputs[1] || r < 3 || r > 10)
-		return "needs X of rank 3 to 10 and W";
+	if ((why = check_conv_inputs(n, r)))
+		return why;
 	tw = &n->inputs[1]->type;
-	if (!tcc_dtype_is_float(n->inputs[0]->type.elem))
-		return "needs float inputs";
 	if (tw->rank != r || group < 1 || n->outputs[0]->type.dims[1].value % group ||
 	    n->inputs[0]->type.dims[1].value % group)
 		return "W shape or group does not match";
@@ -478,13 +487,12 @@ static const char *check_convt(struct lower *L, const struct tcc_node *n)
 	int32_t r = n->inputs[0] ? n->inputs[0]->type.rank : 0;
 	int64_t group = tcc_node_attr_int(n, "group", 1);
 	const struct tcc_type *tw;
+	const char *why;
 
 	(void)L;
-	if (n->ninputs < 2 || !n->inputs[0] || !n->inputs[1] || r < 3 || r > 10)
-		return "needs X of rank 3 to 10 and W";
+	if ((why = check_conv_inputs(n, r)))
+		return why;
 	tw = &n->inputs[1]->type;
-	if (!tcc_dtype_is_float(n->inputs[0]->type.elem))
-		return "needs float inputs";
 	if (tw->rank != r || group < 1 || n->inputs[0]->type.dims[1].value % group ||
 	    tw->dims[1].value * group != n->outputs[0]->type.dims[1].value)
 		return "W shape or group does not match";

@@ -102,13 +102,9 @@ void run_compile_cleanup(const char *so_path)
 	if (!so_path || !so_path[0])
 		return;
 	unlink(so_path);
-	/* A large model's weights file beside it: the .so's name with ".weights". */
-	run_fmt(dir, sizeof(dir), "%s", so_path);
-	slash = strrchr(dir, '.');
-	if (slash && !strchr(slash, '/')) {
-		run_fmt(slash, sizeof(dir) - (size_t)(slash - dir), ".weights");
+	/* A large model's weights file beside it. */
+	if (tcc_weights_path(so_path, dir, sizeof(dir)) == 0)
 		unlink(dir);
-	}
 	run_fmt(dir, sizeof(dir), "%s", so_path);
 	slash = strrchr(dir, '/');
 	if (slash) {
