@@ -217,6 +217,14 @@ __tcc_keep struct tcc_kexpr *tcc_kexpr_cast(__tcc_keep struct tcc_ctx *ctx, int 
  * with a literal operand, `/` and `%` by a positive literal. */
 int tcc_kexpr_is_affine(__tcc_keep const struct tcc_kexpr *e);
 
+/* "e", a subscript of statement "s", with its floor divisions and remainders by constants
+ * reduced to plain affine terms where the iterators' bounds allow (a flat index that a
+ * Reshape composed: (768*s + 64*h + d) / 768 % 128 -> s); "e" itself when nothing reduces
+ * or it is not affine. The result may share nothing with "e" (new nodes in ctx's arena). */
+__tcc_keep struct tcc_kexpr *tcc_kexpr_simplify_subscript(__tcc_keep struct tcc_ctx *ctx,
+							  __tcc_keep const struct tcc_kstmt *s,
+							  __tcc_keep struct tcc_kexpr *e);
+
 /* ---- checking, text ---- */
 
 /* Structure, names, subscript counts, dtypes (fills every expr's "dtype") and, with ISL,

@@ -7,7 +7,7 @@
  *   each load T[e0,..] becomes f with i0 := e0, ... (its other inputs join the reader), and
  *   the producer and T go. When that would compute an element more than once (two readers,
  *   two loads, a broadcast or windowed read), f must be cheap (a few arithmetic ops, no
- *   transcendental) and is never pushed into a reduction, unless f is a plain load (a
+ *   transcendental, one input buffer) and is never pushed into a reduction, unless f is a plain load (a
  *   Reshape, Transpose, Slice...: only the addressing moves).
  * - epilogues: when the only reader of temporary T (of any kernel K1: a Conv, a MatMul, a
  *   reduction, another fused kernel) is a one-statement elementwise kernel
@@ -143,6 +143,63 @@ static int is_cheap(const struct tcc_kexpr *e, int *budget)
 	return 1;
 }
 
+static int uses_iter(const struct tcc_kexpr *e, int it)
+{
+	if (e->op == TCC_KOP_ITER)
+		return e->u.iter == it;
+	for (int i = 0; i < e->nargs; i++)
+		if (uses_iter(e->args[i], it))
+			return 1;
+	return 0;
+}
+
+/* 1 when "e" is iterator "it" plus terms without it (coefficient 1: stride 1 along it). */
+static int unit_in(const struct tcc_kexpr *e, int it)
+{
+	if (e->op == TCC_KOP_ITER)
+		return e->u.iter == it;
+	if (e->op == TCC_KOP_ADD)
+		return (unit_in(e->args[0], it) && !uses_iter(e->args[1], it)) ||
+		       (unit_in(e->args[1], it) && !uses_iter(e->args[0], it));
+	return 0;
+}
+
+/* A plain-load producer T[.., i] = X[..] that reads X across its rows along T's last dim i
+ * (a Transpose of the innermost dim): inlined into a reduction, it turns a contiguous
+ * GEMM operand into a strided one that the GEMM plan cannot vector-load, so T is kept. */
+static int transposes_last(struct tcc_ctx *ctx, const struct tcc_kstmt *ps)
+{
+	const struct tcc_kexpr *l = ps->rhs;
+
+	if (l->op != TCC_KOP_LOAD || l->nargs == 0 || ps->niters == 0)
+		return 0;
+	return !unit_in(tcc_kexpr_simplify_subscript(ctx, ps, l->args[l->nargs - 1]),
+			ps->niters - 1);
+}
+
+/* 1 when "e" loads another buffer than "kb" (kb -1: the first one seen; it is set). */
+static int loads_two_bufs(const struct tcc_kexpr *e, int *kb)
+{
+	if (e->op == TCC_KOP_LOAD) {
+		if (*kb >= 0 && e->u.buf->index != *kb)
+			return 1;
+		*kb = e->u.buf->index;
+	}
+	for (int i = 0; i < e->nargs; i++)
+		if (loads_two_bufs(e->args[i], kb))
+			return 1;
+	return 0;
+}
+
+/* A `+=` of the product of two loads: a GEMM-class reduction (its operands want contiguous
+ * rows). */
+static int is_product_reduction(const struct tcc_kstmt *s)
+{
+	return s->update == TCC_KUPD_ADD && s->rhs->op == TCC_KOP_MUL &&
+	       s->rhs->args[0]->op == TCC_KOP_LOAD && s->rhs->args[1]->op == TCC_KOP_LOAD &&
+	       has_reduction(s);
+}
+
 /* The index of the kernel buffer of "pk" bound to program buffer "pb" (-1: none, -2: more
  * than one). */
 static int kbuf_of(const struct tcc_pkernel *pk, int pb)
@@ -238,7 +295,7 @@ static struct tcc_kernel *inline_into(struct tcc_program *prog, int p, int r, in
 static int inline_readers(const struct tcc_program *prog, int p, int pt, int *rd, int *nrd)
 {
 	const struct tcc_kstmt *ps = prog->kernels[p].kernel->stmts[0];
-	int sites = 0, dup = 0, red = 0, budget = CHEAP_NODES;
+	int sites = 0, dup = 0, red = 0, reads_in_gemm = 0, budget = CHEAP_NODES, first = -1;
 
 	*nrd = 0;
 	for (int k = 0; k < prog->nkernels; k++) {
@@ -258,12 +315,18 @@ static int inline_readers(const struct tcc_program *prog, int p, int pt, int *rd
 				   &bad);
 			if (n && (d || n > 1))
 				red |= has_reduction(pk->kernel->stmts[j]);
+			if (n && is_product_reduction(pk->kernel->stmts[j]))
+				reads_in_gemm = 1;
 			sites += n;
 			dup |= d;
 		}
 	}
+	if (reads_in_gemm && transposes_last(prog->ctx, ps))
+		return 0;
+	/* recomputing f at several sites re-reads all its inputs there: only for f of one
+	 * input (a chain of residual Adds would otherwise be recomputed block after block) */
 	if (!*nrd || ((sites > 1 || dup) && ps->rhs->op != TCC_KOP_LOAD &&
-		      (red || !is_cheap(ps->rhs, &budget))))
+		      (red || !is_cheap(ps->rhs, &budget) || loads_two_bufs(ps->rhs, &first))))
 		return 0;
 	return inputs_stable(prog, p, pt, p + 1, rd[*nrd - 1], -1);
 }

@@ -96,9 +96,12 @@ static struct tcc_kexpr *copy_load(struct fb *b, const struct fb_map *m, const s
 	if (e->nargs > 16 && !(sp = tcc_arena_calloc(b->ctx->arena, (size_t)e->nargs,
 						     sizeof(*sp))))
 		return NULL;
-	for (int i = 0; i < e->nargs; i++)
+	for (int i = 0; i < e->nargs; i++) {
 		if (!(sp[i] = copy(b, m, e->args[i])))
 			return NULL;
+		/* an inlined Reshape's flat index, reduced over the new statement's iterators */
+		sp[i] = tcc_kexpr_simplify_subscript(b->ctx, b->k->stmts[b->k->nstmts - 1], sp[i]);
+	}
 	if (m->inl_rhs && e->u.buf->index == m->inl_buf)
 		return inline_load(b, m, sp, e->dtype);
 	kb = m->map ? m->map[e->u.buf->index] : e->u.buf;

@@ -130,6 +130,28 @@ START_TEST(test_softmax_epilogue)
 }
 END_TEST
 
+/* Attention's Reshape/Transpose: flat indices reduced to plain subscripts when inlined, K's
+ * innermost transpose kept as a kernel; residual chains not recomputed. */
+START_TEST(test_attention_layout)
+{
+	expect_same(HDR "g (float[1,2,8] q, float[1,2,8] k, float[1,2,8] v) => (float[1,2,2,4] o)"
+		    " <int64[4] heads = {1, 2, 2, 4}> {\n"
+		    "  qr = Reshape (q, heads)\n  qt = Transpose <perm = [0, 2, 1, 3]> (qr)\n"
+		    "  kr = Reshape (k, heads)\n  kt = Transpose <perm = [0, 2, 3, 1]> (kr)\n"
+		    "  s = MatMul (qt, kt)\n  vr = Reshape (v, heads)\n"
+		    "  vt = Transpose <perm = [0, 2, 1, 3]> (vr)\n  o = MatMul (s, vt)\n}\n", 3, 2);
+}
+END_TEST
+
+START_TEST(test_residual_chain)
+{
+	expect_same(HDR "g (float[4,16] x, float[16,16] w1, float[16,16] w2) => (float[4,16] y) {\n"
+		    "  c1 = MatMul (x, w1)\n  s1 = Add (c1, x)\n  r1 = Relu (s1)\n"
+		    "  c2 = MatMul (r1, w2)\n  s2 = Add (c2, r1)\n  r2 = Relu (s2)\n"
+		    "  c3 = MatMul (r2, w1)\n  s3 = Add (c3, r2)\n  y = Relu (s3)\n}\n", 3, 2);
+}
+END_TEST
+
 static Suite *fuse_suite(void)
 {
 	Suite *s = suite_create("fuse");
@@ -141,6 +163,8 @@ static Suite *fuse_suite(void)
 	tcase_add_test(tc, test_chain_broadcast_cast);
 	tcase_add_test(tc, test_no_fuse);
 	tcase_add_test(tc, test_softmax_epilogue);
+	tcase_add_test(tc, test_attention_layout);
+	tcase_add_test(tc, test_residual_chain);
 	suite_add_tcase(s, tc);
 	return s;
 }
