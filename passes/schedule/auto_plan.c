@@ -66,6 +66,31 @@ static int has_subbyte(const struct tcc_kexpr *e)
 	return 0;
 }
 
+/* Every load of "e" is contiguous or invariant along iterator "it". */
+static int loads_along(const struct tcc_kexpr *e, int it)
+{
+	if (e->op == TCC_KOP_LOAD)
+		return auto_access_kind(e, it) != AUTO_ACC_BAD;
+	for (int i = 0; i < e->nargs; i++)
+		if (!loads_along(e->args[i], it))
+			return 0;
+	return 1;
+}
+
+/* A float sum, max or min over the statement's last iterator, reading contiguously along it
+ * (the row reductions of Softmax, LayerNorm, ReduceMean over the last axis): its lanes are
+ * summed per vector and combined with the target (a horizontal reduction in codegen). */
+static int is_row_reduction(const struct auto_options *o, const struct tcc_kstmt *s)
+{
+	int last = s->niters - 1;
+
+	if (last < 0 || s->target->dtype != TCC_DT_FLOAT || auto_in_target(s, last) ||
+	    (s->update != TCC_KUPD_ADD && s->update != TCC_KUPD_MAX &&
+	     s->update != TCC_KUPD_MIN))
+		return 0;
+	return ext_of(s, last) % o->vector_width == 0 && loads_along(s->rhs, last);
+}
+
 __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const struct tcc_kstmt *s,
 					       __isl_take isl_schedule_node *band)
 {
@@ -75,8 +100,8 @@ __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const stru
 
 	if (n <= 0 || has_subbyte(s->target) || has_subbyte(s->rhs))
 		return band;
-	if (s->target->dtype == TCC_DT_FLOAT && b == n - 1 &&
-	    ext_of(s, b) % o->vector_width == 0) {
+	if ((s->target->dtype == TCC_DT_FLOAT && b == n - 1 &&
+	     ext_of(s, b) % o->vector_width == 0) || is_row_reduction(o, s)) {
 		const char *why = NULL;
 		isl_schedule_node *v = sched_vectorize_last(env, isl_schedule_node_copy(band), n,
 							    o->vector_width, &why);

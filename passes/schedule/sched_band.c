@@ -121,7 +121,9 @@ int64_t sched_member_extent(__isl_keep isl_schedule_node *band, int i)
 	return hi - lo + 1;
 }
 
-tcc_bool sched_member_parallel(struct sched_env *env, __isl_keep isl_schedule_node *band, int i)
+/* Whether member i of "band" carries no dependence of "kind" below its prefix. */
+static tcc_bool member_free_of(struct sched_env *env, __isl_keep isl_schedule_node *band, int i,
+			       enum tcc_poly_dep kind)
 {
 	isl_union_map *outer = isl_schedule_node_get_prefix_schedule_union_map(band);
 	isl_union_map *part = isl_schedule_node_band_get_partial_schedule_union_map(band);
@@ -129,10 +131,23 @@ tcc_bool sched_member_parallel(struct sched_env *env, __isl_keep isl_schedule_no
 	tcc_bool r;
 
 	part = isl_union_map_intersect_domain(part, dom);
-	r = tcc_poly_band_member_is_parallel(env->poly, outer, part, i, TCC_POLY_DEP_ALL);
+	r = tcc_poly_band_member_is_parallel(env->poly, outer, part, i, kind);
 	isl_union_map_free(outer);
 	isl_union_map_free(part);
 	return r;
+}
+
+tcc_bool sched_member_parallel(struct sched_env *env, __isl_keep isl_schedule_node *band, int i)
+{
+	return member_free_of(env, band, i, TCC_POLY_DEP_ALL);
+}
+
+/* Vector lanes may also run the iterations of a pure reduction (`+=`, `max=`, `min=` whose
+ * right-hand side does not read the target) that update one element: codegen combines them
+ * with a horizontal reduction (RELAXED dependences drop exactly those). */
+static tcc_bool member_vectorizable(struct sched_env *env, __isl_keep isl_schedule_node *band)
+{
+	return member_free_of(env, band, 0, TCC_POLY_DEP_RELAXED);
 }
 
 tcc_bool sched_band_permutable(struct sched_env *env, __isl_keep isl_schedule_node *band)
@@ -208,7 +223,7 @@ __isl_give isl_schedule_node *sched_vectorize_band(struct sched_env *env,
 						   const char **why)
 {
 	int64_t ext = sched_member_extent(band, 0);
-	tcc_bool par = sched_member_parallel(env, band, 0);
+	tcc_bool par = member_vectorizable(env, band);
 	isl_schedule_node *point;
 	tcc_bool exact;
 
