@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# tcc against its peers: GEMMs against OpenBLAS, ResNet-50's conv layers and whole models
-# (ResNet-50, MobileNetV2, a BERT-like encoder) against ONNX Runtime (CPU). Prints one Markdown
-# table and writes it, with the machine and the date, to docs/performance.md (full run) or
-# bench/.work/performance-quick.md (BENCH_QUICK=1).
+# tcc against its peers: GEMMs against OpenBLAS, ResNet-50's conv layers, whole models
+# (ResNet-50, MobileNetV2, a BERT-like encoder) and memory-bound kernels (Add+Relu, Softmax,
+# LayerNorm, GELU; also as a fraction of STREAM triad's bandwidth, bench/triad.c) against ONNX
+# Runtime (CPU). Prints one Markdown table and writes it, with the machine and the date, to
+# docs/performance.md (full run) or bench/.work/performance-quick.md (BENCH_QUICK=1).
 #
 #   bench/run.sh                   everything (about 15-25 min on 2 cores with today's tcc)
-#   BENCH_QUICK=1 bench/run.sh     GEMM 256 and 1024 and the whole models, few iterations
+#   BENCH_QUICK=1 bench/run.sh     GEMM 256 and 1024, the whole models and the memory-bound
+#                                  kernels, few iterations
 #
 # Environment:
 #   BENCH_QUICK=1        the quick subset (few iterations, shorter budget)
@@ -14,7 +16,9 @@
 #   BENCH_THREADS="1 2"  thread counts (default "1 2")
 #   BENCH_TIMEOUT=S      limit per compile and per tcc-run/peer call (default 900)
 #   BENCH_RTOL=X         tcc's outputs must be within X * max|ORT's| of ORT's (default 1e-3)
-#   BENCH_FILTER=RE      only rows whose id matches the grep -E pattern RE
+#   BENCH_FILTER=RE      only rows whose id matches the grep -E pattern RE (the triad row runs
+#                        with any memory-bound row mb_*, or when RE matches "triad")
+#   BENCH_TRIAD_MIB=M    MiB per array of STREAM triad (default 64: 3 x 64 MiB, far past L2)
 #   BENCH_DOC=FILE       where to write the report (default above)
 #   BENCH_SKIP_SETUP=1   do not run scripts/setup.sh (tcc already built)
 #   TCC_BIN=DIR          the tcc tools (default build/bin)
@@ -99,6 +103,10 @@ ort_version=$(node -p "require('$ort_module/package.json').version" 2>/dev/null 
 
 cc -O2 -std=c11 -o "$work/gemm_openblas" "$bench/gemm_openblas.c" -lopenblas >>"$log" 2>&1 ||
 	die "building gemm_openblas failed"
+rm -f "$work/triad"
+cc -O3 -march=native -std=c11 -fopenmp -o "$work/triad" "$bench/triad.c" >>"$log" 2>&1 ||
+	say "WARNING: building bench/triad.c failed (see $log): memory-bound rows without % of triad"
+triad_mib=${BENCH_TRIAD_MIB:-64}
 openblas_version=$(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null ||
 	dpkg-query -W -f='${Version}' libopenblas0 2>/dev/null)
 openblas_version=${openblas_version%%+*}
@@ -129,7 +137,7 @@ esac
 say "$blas_note; ONNX Runtime $ort_version (onnxruntime-node)"
 
 # ---------------------------------------------------------------- models
-gens=(gemm cnn bert)
+gens=(gemm cnn bert membound)
 [ $quick = 1 ] || gens+=(convs)
 for g in "${gens[@]}"; do
 	say "generating models: $bench/models/$g.py"
@@ -150,6 +158,8 @@ diag() {
 }
 fmt_ms() { awk -v x="$1" 'BEGIN { if (x >= 100) printf "%.0f", x; else if (x >= 10) printf "%.1f", x; else if (x >= 1) printf "%.2f", x; else printf "%.3f", x }'; }
 gflops() { awk -v f="$1" -v ms="$2" 'BEGIN { v = f / (ms * 1e6); if (v >= 100) printf "%.0f", v; else if (v >= 10) printf "%.1f", v; else printf "%.2f", v }'; }
+gbs() { awk -v b="$1" -v ms="$2" 'BEGIN { v = b / (ms * 1e6); if (v >= 100) printf "%.0f", v; else if (v >= 10) printf "%.1f", v; else printf "%.2f", v }'; }
+pct() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.0f%%", 100 * x / y }'; }
 ratio() { awk -v t="$1" -v p="$2" 'BEGIN { r = p / t; if (r >= 10) printf "%.1f×", r; else if (r >= 0.1) printf "%.2f×", r; else printf "%.3f×", r }'; }
 mib() { awk -v b="$1" 'BEGIN { if (b < 1048576) printf "%.0f KiB", b / 1024; else printf "%.1f MiB", b / 1048576 }'; }
 
@@ -157,7 +167,8 @@ results=$work/results.tsv
 : >"$results"
 rows=()
 
-# bench_row KIND ID FILE LABEL FLOPS    (KIND: gemm | conv | model)
+# bench_row KIND ID FILE LABEL FLOPS    (KIND: gemm | conv | model | membound: FLOPS is then
+# the bytes an ideal kernel reads and writes, and tcc's cells add GB/s and % of triad)
 bench_row() {
 	local kind=$1 id=$2 file=$models/$3 label=$4 flops=$5
 	local d=$work/run/$id so=$work/run/$id/$id.so
@@ -239,6 +250,10 @@ bench_row() {
 		if [ "$kind" = gemm ]; then
 			tc=${tms:+$(gflops "$flops" "$tms")}
 			pc=${pms:+$(gflops "$flops" "$pms")}
+		elif [ "$kind" = membound ]; then
+			tc=${tms:+"$(fmt_ms "$tms") ms, $(gbs "$flops" "$tms") GB/s"}
+			[ -n "$tms" ] && [ -n "${triad_gbs[$T]:-}" ] && tc+=" ($(pct "$(gbs "$flops" "$tms")" "${triad_gbs[$T]}") of triad)"
+			pc=${pms:+$(fmt_ms "$pms")}
 		else
 			tc=${tms:+$(fmt_ms "$tms")}
 			pc=${pms:+$(fmt_ms "$pms")}
@@ -255,6 +270,7 @@ bench_row() {
 	done
 	local gf
 	gf=$(awk -v f="$flops" 'BEGIN { printf "%.2f", f / 1e9 }')
+	[ "$kind" = membound ] && gf=—
 	local line="| $label | $gf"
 	local c
 	for c in "${row_cells[@]}"; do line+=" | $c"; done
@@ -298,6 +314,34 @@ group() {
 	rows+=("$line")
 }
 
+# The STREAM triad row (bench/triad.c, 3 arrays of $triad_mib MiB): median GB/s per thread count
+# into triad_gbs[T], the yardstick of the memory-bound rows. Runs when a memory-bound row will
+# (or BENCH_FILTER names "triad").
+declare -A triad_gbs=()
+triad_row() {
+	local tsv=$models/membound.tsv want=0 id T g line="| STREAM triad a = b + s·c, 3 × $triad_mib MiB (bench/triad.c, GB/s) | —"
+	if [ -z "$filter" ] || grep -qE "$filter" <<<"triad"; then
+		want=1
+	elif [ -f "$tsv" ]; then
+		while IFS=$'\t' read -r id _; do
+			[ -n "$id" ] && grep -qE "$filter" <<<"$id" && want=1
+		done <"$tsv"
+	fi
+	[ $want = 1 ] && [ -x "$work/triad" ] || return 0
+	say "triad: 3 x $triad_mib MiB"
+	for T in $threads_list; do
+		g=""
+		if timeout "$limit" "$work/triad" "$triad_mib" "$iters" "$T" "$budget" >"$work/triad-$T.out" 2>&1; then
+			g=$(field median_gbs "$work/triad-$T.out")
+			triad_gbs[$T]=$g
+		fi
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' triad "$T" "$(field median_ms "$work/triad-$T.out")" - "${g:+$g GB/s}" - - >>"$results"
+		say "  $T thread(s): ${g:-—} GB/s (best $(field best_gbs "$work/triad-$T.out"))"
+		line+=" | ${g:+$g GB/s} | — | —"
+	done
+	rows+=("$line | — | — | — | median of up to $iters runs (best: $(for T in $threads_list; do printf '%s ' "$(field best_gbs "$work/triad-$T.out")"; done | sed 's/ $//; s/ /, /g') GB/s) |")
+}
+
 start=$SECONDS
 load_start=$(cut -d" " -f1-3 /proc/loadavg)
 group "GEMM, GFLOP/s (peer: OpenBLAS cblas_sgemm)"
@@ -309,6 +353,9 @@ fi
 group "whole models, ms (peer: ONNX Runtime)"
 run_manifest cnn model
 run_manifest bert model
+group "memory-bound kernels: tcc ms, GB/s = bytes in + out / median, % of triad's GB/s (peer: ONNX Runtime, ms)"
+triad_row
+run_manifest membound membound
 total=$((SECONDS - start))
 load_end=$(cut -d" " -f1-3 /proc/loadavg)
 
@@ -338,8 +385,9 @@ mkdir -p "$(dirname "$doc")"
 # Performance
 
 tcc's compiled models against their peers on the same machine, in the same run:
-GEMMs against OpenBLAS, every distinct conv layer of ResNet-50 and whole models against ONNX
-Runtime (CPU). Generated by \`bench/run.sh\`; run it again to refresh this page.
+GEMMs against OpenBLAS, every distinct conv layer of ResNet-50, whole models and memory-bound
+kernels against ONNX Runtime (CPU). Generated by \`bench/run.sh\`; run it again to refresh this
+page.
 
 ## Results
 
@@ -355,7 +403,10 @@ GEMM rows are GFLOP/s (2·M·N·K / median time); GFLOP counts a multiply-add as
 linear layers only, for whole models). "peak_bytes" is tcc's planned scratch arena
 (\`tcc-run --bench\`'s \`peak_bytes\`: inputs, outputs and weights not included). "check" is
 the largest difference between tcc's outputs and ONNX Runtime's on the same inputs, relative
-to the largest |ORT output|.
+to the largest |ORT output|. Memory-bound rows give tcc's effective bandwidth: the bytes an
+ideal kernel moves (each input read once, each output written once) over tcc's median time,
+and that as a percentage of STREAM triad's median GB/s (\`bench/triad.c\`, a = b + s·c over
+three arrays of $triad_mib MiB, 12 bytes per element, same thread count, same run).
 
 $table
 

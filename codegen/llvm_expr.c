@@ -1,9 +1,10 @@
 /* Scalar expressions of one statement instance → LLVM values, with the kernel IR's dtype
  * semantics (docs/ir-kernel.md): C integer division and remainder, fmod for float `%`,
  * ordered float comparisons (`!=` unordered), NaN-propagating min/max (llvm.minimum /
- * llvm.maximum), round half to even (llvm.roundeven). exp/log/sqrt/sin/cos/floor/ceil/
- * fabs/pow are LLVM intrinsics; sigmoid is 1/(1+exp(-x)) inline; tanh and erf call libm
- * (tanhf/tanh, erff/erf). Half and bfloat values are computed in float. */
+ * llvm.maximum), round half to even (llvm.roundeven). exp, log, tanh, erf and sigmoid of
+ * float (scalar or vector) are inline code from llvm_math.c, no calls; in double exp/log are
+ * LLVM intrinsics, tanh/erf call libm and sigmoid is 1/(1+exp(-x)). sqrt/sin/cos/floor/
+ * ceil/fabs/pow are LLVM intrinsics. Half and bfloat values are computed in float. */
 #include <string.h>
 
 #include "codegen/llvm_private.h"
@@ -364,20 +365,24 @@ static LLVMValueRef sign(struct tcc_llvm *cg, int dtype, LLVMValueRef a)
 /* Float-only unary ops: the transcendental and rounding functions. */
 static LLVMValueRef unary_fp(struct tcc_llvm *cg, enum tcc_kop op, LLVMValueRef a)
 {
+	int f32 = tcc_llvm_math_is_f32(a);
+
 	switch (op) {
 	case TCC_KOP_EXP:
-		return intrinsic1(cg, "llvm.exp", a);
+		return f32 ? tcc_llvm_math_exp(cg, a) : intrinsic1(cg, "llvm.exp", a);
 	case TCC_KOP_LOG:
-		return intrinsic1(cg, "llvm.log", a);
+		return f32 ? tcc_llvm_math_log(cg, a) : intrinsic1(cg, "llvm.log", a);
 	case TCC_KOP_SQRT:
 		return intrinsic1(cg, "llvm.sqrt", a);
 	case TCC_KOP_RSQRT:
 		return LLVMBuildFDiv(cg->b, fconst(a, 1), intrinsic1(cg, "llvm.sqrt", a), "");
 	case TCC_KOP_TANH:
-		return libm1(cg, "tanhf", "tanh", a);
+		return f32 ? tcc_llvm_math_tanh(cg, a) : libm1(cg, "tanhf", "tanh", a);
 	case TCC_KOP_ERF:
-		return libm1(cg, "erff", "erf", a);
+		return f32 ? tcc_llvm_math_erf(cg, a) : libm1(cg, "erff", "erf", a);
 	case TCC_KOP_SIGMOID:
+		if (f32)
+			return tcc_llvm_math_sigmoid(cg, a);
 		a = intrinsic1(cg, "llvm.exp", LLVMBuildFNeg(cg->b, a, ""));
 		return LLVMBuildFDiv(cg->b, fconst(a, 1), LLVMBuildFAdd(cg->b, fconst(a, 1), a, ""),
 				     "");

@@ -200,4 +200,17 @@ LLVMTypeRef tcc_llvm_scalar_type(LLVMTypeRef t);
 /* The constant "c" splat to the vector type "t" ("c" when "t" is scalar). */
 LLVMValueRef tcc_llvm_splat_const(LLVMTypeRef t, LLVMValueRef c);
 
+/* ---- llvm_math.c: inline float32 math (no calls), on a float or a <N x float> ----
+ *
+ * exp, log, tanh, erf and sigmoid of "x" built at the builder's insertion point from
+ * fmuladd, selects and integer bit operations, within a few ulp of libm with C's special
+ * values (accuracy and algorithms: llvm_math.c). "x" must be float or a vector of float
+ * (tcc_llvm_math_is_f32); double stays on llvm.exp / llvm.log / libm. */
+int tcc_llvm_math_is_f32(LLVMValueRef x);
+LLVMValueRef tcc_llvm_math_exp(__tcc_keep struct tcc_llvm *cg, LLVMValueRef x);
+LLVMValueRef tcc_llvm_math_log(__tcc_keep struct tcc_llvm *cg, LLVMValueRef x);
+LLVMValueRef tcc_llvm_math_tanh(__tcc_keep struct tcc_llvm *cg, LLVMValueRef x);
+LLVMValueRef tcc_llvm_math_erf(__tcc_keep struct tcc_llvm *cg, LLVMValueRef x);
+LLVMValueRef tcc_llvm_math_sigmoid(__tcc_keep struct tcc_llvm *cg, LLVMValueRef x);
+
 #endif
