@@ -44,8 +44,8 @@ static struct tcc_kbuf *lower_axis_max(struct lk *lk, struct tcc_kbuf *X, int t,
 	return M;
 }
 
-/* M = max over the reduced dims; Z = sum of exp(X - M); Y = exp(X - M) / Z or
- * X - M - log(Z). */
+/* M = max over the reduced dims; Z = sum of exp(X - M); Y = exp(X - M) / Z (the exp stored
+ * in Y on the way) or X - M - log(Z). */
 static tcc_stat lower_softmax(struct lower *L, struct tcc_node *n)
 {
 	int red[LK_MAXR], t = lower_dtype(n->outputs[0]), lsm = !strcmp(n->op_type, "LogSoftmax");
@@ -69,16 +69,23 @@ static tcc_stat lower_softmax(struct lower *L, struct tcc_node *n)
 	M = lower_axis_max(&lk, X, t, r, dx, dk, sx, sk);
 	s = lk_stmt(&lk, r, dk);
 	lk_body(&lk, s, Z, sx, TCC_KUPD_ASSIGN, ke_lit(&lk, t, 0));
-	s = lk_stmt(&lk, r, dx);
 	xm = ke2(&lk, TCC_KOP_SUB, ke_load(&lk, X, sx), ke_load(&lk, M, sk));
-	lk_body(&lk, s, Z, sk, TCC_KUPD_ADD, ke1(&lk, TCC_KOP_EXP, xm));
-	s = lk_stmt(&lk, r, dx);
-	if (lsm)
+	if (lsm) {
+		s = lk_stmt(&lk, r, dx);
+		lk_body(&lk, s, Z, sk, TCC_KUPD_ADD, ke1(&lk, TCC_KOP_EXP, xm));
+		s = lk_stmt(&lk, r, dx);
 		lk_body(&lk, s, Y, sx, TCC_KUPD_ASSIGN,
 			ke2(&lk, TCC_KOP_SUB, xm, ke1(&lk, TCC_KOP_LOG, ke_load(&lk, Z, sk))));
-	else
-		lk_body(&lk, s, Y, sx, TCC_KUPD_ASSIGN,
-			ke2(&lk, TCC_KOP_DIV, ke1(&lk, TCC_KOP_EXP, xm), ke_load(&lk, Z, sk)));
+		return lk_end(&lk);
+	}
+	/* exp once per element: Y = exp(X - M), Z += Y, Y = Y / Z */
+	s = lk_stmt(&lk, r, dx);
+	lk_body(&lk, s, Y, sx, TCC_KUPD_ASSIGN, ke1(&lk, TCC_KOP_EXP, xm));
+	s = lk_stmt(&lk, r, dx);
+	lk_body(&lk, s, Z, sk, TCC_KUPD_ADD, ke_load(&lk, Y, sx));
+	s = lk_stmt(&lk, r, dx);
+	lk_body(&lk, s, Y, sx, TCC_KUPD_ASSIGN,
+		ke2(&lk, TCC_KOP_DIV, ke_load(&lk, Y, sx), ke_load(&lk, Z, sk)));
 	return lk_end(&lk);
 }
 
