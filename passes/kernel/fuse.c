@@ -7,7 +7,7 @@
  *   each load T[e0,..] becomes f with i0 := e0, ... (its other inputs join the reader), and
  *   the producer and T go. When that would compute an element more than once (two readers,
  *   two loads, a broadcast or windowed read), f must be cheap (a few arithmetic ops, no
- *   transcendental, one input buffer) and is never pushed into a reduction, unless f is a plain load (a
+ *   transcendental, one input buffer besides small ones) and is never pushed into a reduction, unless f is a plain load (a
  *   Reshape, Transpose, Slice...: only the addressing moves).
  * - epilogues: when the only reader of temporary T (of any kernel K1: a Conv, a MatMul, a
  *   reduction, another fused kernel) is a one-statement elementwise kernel
@@ -177,10 +177,15 @@ static int transposes_last(struct tcc_ctx *ctx, const struct tcc_kstmt *ps)
 			ps->niters - 1);
 }
 
-/* 1 when "e" loads another buffer than "kb" (kb -1: the first one seen; it is set). */
+/* Buffers this small (Clip's bounds, a bias row) stay in L1: re-reading them is free. */
+#define SMALL_BUF_ELEMS 4096
+
+/* 1 when "e" loads two large buffers: another one than "kb" (kb -1: the first large one
+ * seen; it is set). */
 static int loads_two_bufs(const struct tcc_kexpr *e, int *kb)
 {
-	if (e->op == TCC_KOP_LOAD) {
+	if (e->op == TCC_KOP_LOAD &&
+	    tcc_shape_numel(e->u.buf->rank, e->u.buf->dims) > SMALL_BUF_ELEMS) {
 		if (*kb >= 0 && e->u.buf->index != *kb)
 			return 1;
 		*kb = e->u.buf->index;
