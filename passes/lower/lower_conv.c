@@ -3,11 +3,13 @@
  * padding: the input position o*stride + r*dilation - pad is a subscript, and domain
  * constraints keep it inside the input (Conv) or the output (ConvTranspose, whose target is
  * that position). A strided, padded or ragged Conv worth vectorizing first copies
- * X into a zero-padded temp Xq split into stride phases, so the conv statement has no
- * constraints and reads unit stride along the last dim; its output is computed in whole
- * vectors (rows a multiple of CONV_VEC wide, or the last two dims merged into one plane of
- * the padded row pitch) into a temp Yw and then cropped into Y: the automatic scheduler
- * (docs/schedule.md) runs all of the conv statement on full vectors. */
+ * X into a zero-padded temp Xq split into stride phases (zeroing only what the copy leaves
+ * when Xq is flat), so the conv statement has no constraints and reads unit stride along the
+ * last dim; its output is computed in whole vectors (rows a multiple of CONV_VEC wide, or the
+ * last two dims merged into one plane of the padded row pitch) into a temp Yw and then
+ * cropped into Y: the automatic scheduler (docs/schedule.md) runs all of the conv statement
+ * on full vectors, lanes along the output pixels. A small plane (<= CONV_CL_MAX_PIX pixels)
+ * with constant weights puts the output channels in the lanes instead (lower_conv_cl). */
 #include <string.h>
 
 #include "passes/lower/lower_private.h"
@@ -153,7 +155,7 @@ static void conv_flat_plan(const struct lower_win *w, int ns, const int64_t *out
 	int64_t pitch = out[wi] + conv_span(w, wi);
 	int64_t pf = (out[hi] * pitch + CONV_VEC - 1) / CONV_VEC * CONV_VEC;
 
-	if (pf >= out[hi] * q->wr || (4 * pf > 5 * out[hi] * out[wi] && red < CONV_LONG_RED))
+	if (pf > out[hi] * q->wr || (4 * pf > 5 * out[hi] * out[wi] && red < CONV_LONG_RED))
 		return;
 	q->flat = 1;
 	q->pf = pf;
@@ -200,6 +202,71 @@ static void conv_in_pos(struct lk *lk, const struct conv_in *q, int ns, int j0, 
 			      ke_it(lk, j0 + ns - 2)), ke_it(lk, j0 + ns - 1));
 }
 
+/* Xq[n, c, ph.., base + row*pitch + i] = 0 for row < nrows, i < len ("nph" phase subscripts
+ * "ph"; nothing when empty). */
+static void conv_zero_run(struct lk *lk, struct tcc_kbuf *Q, int nph, const int64_t *ph,
+			  int64_t base, int64_t nrows, int64_t pitch, int64_t len)
+{
+	int64_t dims[4] = { Q->dims[0], Q->dims[1], nrows, len };
+	kexpr *sq[LK_MAXR], *f;
+
+	if (nrows <= 0 || len <= 0)
+		return;
+	ke_iters(lk, 0, 2, sq);
+	for (int i = 0; i < nph; i++)
+		sq[2 + i] = ke_int(lk, ph[i]);
+	f = nrows == 1 ? ke_it(lk, 3) : ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL,
+					   ke_int(lk, pitch), ke_it(lk, 2)), ke_it(lk, 3));
+	sq[2 + nph] = base ? ke2(lk, TCC_KOP_ADD, f, ke_int(lk, base)) : f;
+	lk_body(lk, lk_stmt(lk, 4, dims), Q, sq, TCC_KUPD_ASSIGN, ke_lit(lk, Q->dtype, 0));
+}
+
+/* The positions j in [*lo, *hi) of spatial dim i, phase p, that the copy fills
+ * (0 <= s*j + p - pb < xd). */
+static void conv_copied(const struct lower_win *w, const struct conv_in *q, int i, int64_t p,
+			int64_t xd, int64_t *lo, int64_t *hi)
+{
+	int64_t s = w->s[i], a = w->pb[i] - p;
+
+	*lo = a <= 0 ? 0 : (a + s - 1) / s;
+	*hi = xd - 1 + a < 0 ? 0 : (xd - 1 + a) / s + 1;
+	*hi = *hi < q->e[i] ? *hi : q->e[i];
+}
+
+/* A flat 2-D Xq: zero only what the copy leaves in each phase plane (the rows above, the
+ * gaps between the copied rows, the rows below and the tail), not the whole of Xq first
+ * (MobileNetV2: a memset of every padded input, ~4% of the model). 0 when it does not
+ * apply. */
+static int conv_zero_gaps(struct lk *lk, struct tcc_kbuf *Q, const struct tcc_kbuf *X,
+			  const struct lower_win *w, int ns, const struct conv_in *q)
+{
+	int64_t p = q->pitch;
+
+	if (!q->flat || ns != 2)
+		return 0;
+	for (int64_t p0 = 0; p0 < q->ph[0]; p0++)
+		for (int64_t p1 = 0; p1 < q->ph[1]; p1++) {
+			int64_t lo[2], hi[2], ph[2], n = 0;
+
+			if (q->ph[0] > 1)
+				ph[n++] = p0;
+			if (q->ph[1] > 1)
+				ph[n++] = p1;
+			conv_copied(w, q, 0, p0, X->dims[2], &lo[0], &hi[0]);
+			conv_copied(w, q, 1, p1, X->dims[3], &lo[1], &hi[1]);
+			if (hi[0] <= lo[0] || hi[1] <= lo[1]) {
+				conv_zero_run(lk, Q, (int)n, ph, 0, 1, 0, q->len);
+				continue;
+			}
+			conv_zero_run(lk, Q, (int)n, ph, 0, 1, 0, p * lo[0] + lo[1]);
+			conv_zero_run(lk, Q, (int)n, ph, p * lo[0] + hi[1], hi[0] - 1 - lo[0], p,
+				      p - (hi[1] - lo[1]));
+			conv_zero_run(lk, Q, (int)n, ph, p * (hi[0] - 1) + hi[1], 1, 0,
+				      q->len - p * (hi[0] - 1) - hi[1]);
+		}
+	return 1;
+}
+
 /* Xq = 0 where the copy leaves gaps, then Xq[n, c, p.., j..] = X[n, c, s*j + p - pb, ..]
  * over the positions inside X. */
 static struct tcc_kbuf *conv_in_copy(struct lk *lk, struct tcc_kbuf *X,
@@ -227,7 +294,7 @@ static struct tcc_kbuf *conv_in_copy(struct lk *lk, struct tcc_kbuf *X,
 	if (!Q)
 		return NULL;
 	ke_iters(lk, 0, rank - q->flat, sq);
-	if (gap)
+	if (gap && !conv_zero_gaps(lk, Q, X, w, ns, q))
 		lk_body(lk, lk_stmt(lk, rank - q->flat, dims), Q, sq, TCC_KUPD_ASSIGN,
 			ke_lit(lk, X->dtype, 0));
 	if (q->flat)
@@ -322,6 +389,190 @@ static void conv_crop(struct lk *lk, struct tcc_kbuf *Y, struct tcc_kbuf *A,
 	lk_body(lk, s, Y, sy, TCC_KUPD_ASSIGN, ke_load(lk, A, sa));
 }
 
+/* ---- small planes: output channels in the vector lanes ----
+ *
+ * A plane of P = OH*OW <= CONV_CL_MAX_PIX outputs fills few whole vectors (7x7: 49 of 64
+ * lanes, 14x14 3x3: 196 of 224), so such a Conv (2-D, one group, constant f32 weights, M a
+ * multiple of CONV_VEC) is computed with the lanes along the output channels instead, as a
+ * GEMM of P' rows (pixels, P rounded up to CONV_CL_MR: no short row tile) by M columns:
+ *
+ *   Yc[n, jb, p, jj] = B[nr*jb + jj]
+ *   Yc[n, jb, p, jj] += X'[n, c, s*(q/OW) + d*r0, s*(q%OW) + d*r1] * Wc[jb, c, r0, r1, jj]
+ *   Y[n, nr*jb + jj, h, w] = Yc[n, jb, OW*h + w, jj]            (q = p % P: rows >= P are
+ *                                                                 junk, never read back)
+ *
+ * The broadcast operand X' (X, or a zero-padded copy when the Conv pads) may be addressed
+ * any way; Wc is W transposed into panels of nr = 64 (32, 16) channels at compile time, and
+ * Yc is kept in the same panels so the crop reads it contiguously (a [p][m] layout made the
+ * transposing crop a TLB-bound gather). Measured on ResNet-50's layers (1 thread, AVX-512)
+ * it wins where M <= C (the crop, M*P, is small beside the reduction and the weight panels
+ * are not wider than the input) and, for windows, on 14x14 planes; on 7x7 3x3 the pixel
+ * lanes keep their 9x tap reuse of Xq in L1 and win. */
+#define CONV_CL_MAX_PIX 256
+#define CONV_CL_MR 6
+#define CONV_CL_MIN_PIX_WINDOW 64
+
+static int conv_cl_ok(const struct tcc_node *n, int ns, int64_t group, const int64_t *dw,
+		      const int64_t *dy)
+{
+	const struct tcc_value *wv = n->inputs[1];
+	const struct tcc_tensor_data *t = lower_const(wv);
+	int64_t numel = dw[0] * dw[1] * dw[2] * (ns == 2 ? dw[3] : 0);
+
+	if (ns != 2 || group != 1 || !t || wv->is_input || t->dtype != TCC_DT_FLOAT ||
+	    !t->data || t->numel != numel || t->nbytes < (size_t)numel * sizeof(float) ||
+	    n->inputs[0]->type.elem != TCC_DT_FLOAT)
+		return 0;
+	return dy[1] % CONV_VEC == 0 && dy[2] * dy[3] <= CONV_CL_MAX_PIX &&
+	       dw[1] * dw[2] * dw[3] >= CONV_LONG_RED && dy[1] <= dw[1] &&
+	       (dw[2] * dw[3] == 1 || dy[2] * dy[3] > CONV_CL_MIN_PIX_WINDOW);
+}
+
+/* Wc[jb, c, r0, r1, jj] = W[nr*jb + jj, c, r0, r1]: a new constant buffer, W transposed
+ * and cut into panels of "nr" output channels once, at compile time, so the micro-kernel
+ * reads nr contiguous floats per reduction step (as pack.c's B panels; the original
+ * constant is left to no kernel, and so out of the weights). */
+static struct tcc_kbuf *conv_cl_weights(struct lk *lk, const struct tcc_node *n,
+					const int64_t *dw, int64_t nr)
+{
+	struct tcc_arena *a = lk->L->ctx->arena;
+	const struct tcc_value *wv = n->inputs[1];
+	const float *src = lower_const(wv)->data;
+	int64_t m = dw[0], k = dw[1] * dw[2] * dw[3];
+	struct tcc_value *v = tcc_arena_calloc(a, 1, sizeof(*v));
+	struct tcc_tensor_data *t = tcc_arena_calloc(a, 1, sizeof(*t));
+	struct tcc_dim *vd = tcc_arena_calloc(a, 5, sizeof(*vd));
+	int64_t *td = tcc_arena_calloc(a, 5, sizeof(*td));
+	float *dst = tcc_arena_alloc(a, (size_t)(m * k) * sizeof(float));
+
+	if (!v || !t || !vd || !td || !dst || !(v->name = tcc_arena_printf(a, "%s_cl", wv->name))) {
+		lk->err = 1;
+		tcc_ctx_oom(lk->L->ctx, tcc_node_loc(n));
+		return NULL;
+	}
+	for (int i = 0; i < 5; i++)
+		vd[i].value = td[i] = i == 0 ? m / nr : i == 4 ? nr : dw[i];
+	for (int64_t i = 0; i < m; i++)
+		for (int64_t j = 0; j < k; j++)
+			dst[(i / nr * k + j) * nr + i % nr] = src[i * k + j];
+	t->name = v->name;
+	t->dtype = TCC_DT_FLOAT;
+	t->rank = 5;
+	t->dims = td;
+	t->numel = m * k;
+	t->nbytes = (size_t)(m * k) * sizeof(float);
+	t->data = dst;
+	v->type.kind = TCC_TYPE_TENSOR;
+	v->type.elem = TCC_DT_FLOAT;
+	v->type.rank = 5;
+	v->type.dims = vd;
+	v->graph = wv->graph;
+	v->init = t;
+	if (lower_new_const(lk->L, v, t) < 0) {
+		lk->err = 1;
+		return NULL;
+	}
+	return lk_in(lk, v);
+}
+
+/* X, or (the Conv pads) Xp[n, c, y, x] = X[n, c, y - pb0, x - pb1], zero outside X, over
+ * the "ext" rows and columns the windows reach. */
+static struct tcc_kbuf *conv_cl_input(struct lk *lk, struct tcc_kbuf *X,
+				      const struct lower_win *w, const int64_t *ext)
+{
+	int64_t dims[4] = { X->dims[0], X->dims[1], ext[0], ext[1] };
+	struct tcc_kbuf *P;
+	struct tcc_kstmt *s;
+	kexpr *sp[4], *sx[4];
+
+	if (!w->pb[0] && !w->pb[1] && ext[0] <= X->dims[2] && ext[1] <= X->dims[3])
+		return X;
+	if (!(P = lk_temp(lk, "xp", X->dtype, 4, dims)))
+		return NULL;
+	ke_iters(lk, 0, 4, sp);
+	lk_body(lk, lk_stmt(lk, 4, dims), P, sp, TCC_KUPD_ASSIGN, ke_lit(lk, X->dtype, 0));
+	s = lk_stmt(lk, 4, dims);
+	ke_iters(lk, 0, 4, sp);
+	ke_iters(lk, 0, 2, sx);
+	for (int i = 0; i < 2; i++) {
+		sx[2 + i] = ke2(lk, TCC_KOP_SUB, ke_it(lk, 2 + i), ke_int(lk, w->pb[i]));
+		if (w->pb[i])
+			lk_cons(lk, s, TCC_KOP_GE, sx[2 + i], ke_int(lk, 0));
+		if (ext[i] - w->pb[i] > X->dims[2 + i])
+			lk_cons(lk, s, TCC_KOP_LT, sx[2 + i], ke_int(lk, X->dims[2 + i]));
+	}
+	lk_body(lk, s, P, sp, TCC_KUPD_ASSIGN, ke_load(lk, X, sx));
+	return P;
+}
+
+static tcc_stat lower_conv_cl(struct lk *lk, struct tcc_node *n, const struct lower_win *w,
+			      const int64_t *dw, const int64_t *dy)
+{
+	int64_t ow = dy[3], np = dy[2] * dy[3], ext[2];
+	int64_t nr = dy[1] % (4 * CONV_VEC) ? dy[1] % (2 * CONV_VEC) ? CONV_VEC : 2 * CONV_VEC :
+		     4 * CONV_VEC;
+	int64_t dims[4] = { dy[0], dy[1] / nr, (np + CONV_CL_MR - 1) / CONV_CL_MR * CONV_CL_MR,
+			    nr };
+	struct tcc_kbuf *X = lk_in(lk, n->inputs[0]), *Wc = conv_cl_weights(lk, n, dw, nr);
+	struct tcc_kbuf *Y = lk_out(lk, n->outputs[0]), *A;
+	struct tcc_kstmt *s;
+	kexpr *sx[4], *sw[5], *sa[4], *pos[2], *pix;
+	int c, jj, rit[2];
+
+	for (int i = 0; i < 2; i++)
+		ext[i] = (dy[2 + i] - 1) * w->s[i] + (dw[2 + i] - 1) * w->d[i] + 1;
+	if (X && Wc && Y)
+		X = conv_cl_input(lk, X, w, ext);
+	A = X && Wc && Y ? lk_temp(lk, "yc", Y->dtype, 4, dims) : NULL;
+	if (!A)
+		return lk_end(lk);
+	ke_iters(lk, 0, 4, sa);
+	sw[0] = ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL, ke_int(lk, nr), ke_it(lk, 1)),
+		    ke_it(lk, 3));
+	lk_body(lk, lk_stmt(lk, 4, dims), A, sa, TCC_KUPD_ASSIGN, tcc_node_input(n, 2) ?
+		ke_load(lk, lk_in(lk, n->inputs[2]), sw) : ke_lit(lk, Y->dtype, 0));
+	s = lk_stmt(lk, 4, dims);
+	c = lk_iter(lk, s, "c", dw[1]);
+	rit[0] = lk_iter(lk, s, "r0", dw[2]);
+	rit[1] = lk_iter(lk, s, "r1", dw[3]);
+	pix = dims[2] > np ? ke2(lk, TCC_KOP_REM, ke_it(lk, 2), ke_int(lk, np)) : ke_it(lk, 2);
+	pos[0] = ke2(lk, TCC_KOP_DIV, pix, ke_int(lk, ow));
+	pos[1] = ke2(lk, TCC_KOP_REM, pix, ke_int(lk, ow));
+	sx[0] = ke_it(lk, 0);
+	sx[1] = ke_it(lk, c);
+	for (int i = 0; i < 2; i++) {
+		kexpr *o = w->s[i] == 1 ? pos[i] : ke2(lk, TCC_KOP_MUL, ke_int(lk, w->s[i]), pos[i]);
+
+		sx[2 + i] = ke2(lk, TCC_KOP_ADD, o, conv_tap(lk, w, i, rit[i]));
+	}
+	sw[0] = ke_it(lk, 1);
+	sw[1] = ke_it(lk, c);
+	sw[2] = ke_it(lk, rit[0]);
+	sw[3] = ke_it(lk, rit[1]);
+	sw[4] = ke_it(lk, 3);
+	ke_iters(lk, 0, 4, sa);
+	lk_body(lk, s, A, sa, TCC_KUPD_ADD,
+		ke2(lk, TCC_KOP_MUL, ke_load(lk, X, sx), ke_load(lk, Wc, sw)));
+	/* Y[n, nr*jb + jj, h, w] = Yc[n, jb, OW*h + w, jj] over (n, jb, h, w, jj): Yc is read
+	 * contiguously, Y in nr lines that stay in L1 from one pixel to the next */
+	dims[2] = dy[2];
+	dims[3] = dy[3];
+	s = lk_stmt(lk, 4, dims);
+	jj = lk_iter(lk, s, "jj", nr);
+	sx[0] = ke_it(lk, 0);
+	sx[1] = ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL, ke_int(lk, nr), ke_it(lk, 1)),
+		    ke_it(lk, jj));
+	sx[2] = ke_it(lk, 2);
+	sx[3] = ke_it(lk, 3);
+	sa[0] = ke_it(lk, 0);
+	sa[1] = ke_it(lk, 1);
+	sa[2] = ke2(lk, TCC_KOP_ADD, ke2(lk, TCC_KOP_MUL, ke_int(lk, ow), ke_it(lk, 2)),
+		    ke_it(lk, 3));
+	sa[3] = ke_it(lk, jj);
+	lk_body(lk, s, Y, sx, TCC_KUPD_ASSIGN, ke_load(lk, A, sa));
+	return lk_end(lk);
+}
+
 /* Y = bias; Y[n, m, o..] += X'[n, chan, ..] * W[m, c, r..] with X' the copied input Xq (no
  * constraints; Y then maybe computed wider or flat, in Yw) or X itself (padding as
  * constraints). */
@@ -343,6 +594,8 @@ static tcc_stat lower_conv(struct lower *L, struct tcc_node *n)
 		return -1;
 	ns = r - 2;
 	lower_window(n, ns, dx + 2, dy + 2, dw + 2, &w);
+	if (conv_cl_ok(n, ns, group, dw, dy))
+		return lower_conv_cl(&lk, n, &w, dw, dy);
 	X = lk_in(&lk, n->inputs[0]);
 	W = lk_in(&lk, n->inputs[1]);
 	A = Y = lk_out(&lk, n->outputs[0]);
