@@ -1,8 +1,9 @@
 /* Scalar expressions of one statement instance → LLVM values, with the kernel IR's dtype
  * semantics (docs/ir-kernel.md): C integer division and remainder, fmod for float `%`,
- * ordered float comparisons (`!=` unordered), NaN-propagating min/max (llvm.minimum /
- * llvm.maximum), round half to even (llvm.roundeven). exp, log, tanh, erf and sigmoid of
- * float (scalar or vector) are inline code from llvm_math.c, no calls; in double exp/log are
+ * ordered float comparisons (`!=` unordered), NaN-propagating min/max (compare + select:
+ * vmaxps/vminps plus a NaN fix-up on x86), round half to even (llvm.roundeven). exp, log,
+ * tanh, erf and sigmoid of float (scalar or vector) are inline code from llvm_math.c, no
+ * calls; in double exp/log are
  * LLVM intrinsics, tanh/erf call libm and sigmoid is 1/(1+exp(-x)). sqrt/sin/cos/floor/
  * ceil/fabs/pow are LLVM intrinsics. Half and bfloat values are computed in float. */
 #include <string.h>
@@ -313,8 +314,16 @@ LLVMValueRef tcc_llvm_elem_addr(__tcc_keep struct tcc_llvm_env *env,
 static LLVMValueRef minmax(struct tcc_llvm *cg, int max, int dtype, LLVMValueRef a,
 			   LLVMValueRef b)
 {
-	if (is_fp(dtype))
-		return intrinsic2(cg, max ? "llvm.maximum" : "llvm.minimum", a, b);
+	if (is_fp(dtype)) {
+		/* a > b ? a : b is one vmaxps (it yields b when b is NaN); a NaN a is put back
+		 * by one unordered compare: NaN-propagating like llvm.maximum (whose x86
+		 * expansion also orders -0 < +0, ~6 instructions, a MaxPool's whole cost) */
+		LLVMValueRef pick = LLVMBuildFCmp(cg->b, max ? LLVMRealOGT : LLVMRealOLT, a, b, "");
+		LLVMValueRef m = LLVMBuildSelect(cg->b, pick, a, b, "");
+
+		return LLVMBuildSelect(cg->b, LLVMBuildFCmp(cg->b, LLVMRealUNO, a, a, ""), a, m,
+				       "");
+	}
 	if (is_signed(dtype))
 		return intrinsic2(cg, max ? "llvm.smax" : "llvm.smin", a, b);
 	return intrinsic2(cg, max ? "llvm.umax" : "llvm.umin", a, b);
