@@ -87,7 +87,8 @@ static tcc_stat auto_run(__tcc_keep struct tcc_model *m, const void *options)
 	o.l1 = sched_cache_bytes(1, o.l1);
 	o.l2 = sched_cache_bytes(2, o.l2);
 	if (o.gemm && o.pack &&
-	    auto_pack_program(m->program, 4 * o.vector_width, 16, o.kernel) < 0)
+	    auto_pack_program(m->program, 4 * o.vector_width, 16, AUTO_PACK_MIN_ROWS_COPY,
+			      o.kernel) < 0)
 		return -1;
 	return sched_run_kernels(m, "schedule", o.kernel, auto_kernel, &o);
 }

@@ -46,8 +46,13 @@ __isl_give isl_schedule_node *auto_add_parallel(struct sched_env *env,
 
 /* Pack the B operand of every 2-D MatMul-like statement of the kernels still on their initial
  * schedule ("only": that kernel) into nr-column panels (pack.c); statements with N % nr != 0,
- * fewer than "min_rows" rows or K < 16 are left as they are, with a warning. */
+ * fewer than "min_rows" rows or K < 16 are left as they are, with a warning; a B that is not
+ * a constant (copied on every run) only with at least "min_rows_copy" rows (silently). */
 tcc_stat auto_pack_program(struct tcc_program *prog, int64_t nr, int64_t min_rows,
-			   const char *only);
+			   int64_t min_rows_copy, const char *only);
+/* The schedule pass's "min_rows_copy": copying a B that is not a constant on every run (K*N
+ * floats: a strided read, a write, the panels read back) costs about what 25-30 rows of the
+ * GEMM do; below 384 rows the unpacked plan wins (measured on AVX-512 Xeon, docs/schedule.md). */
+#define AUTO_PACK_MIN_ROWS_COPY 384
 
 #endif

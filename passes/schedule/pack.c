@@ -1,12 +1,15 @@
 /* B-panel packing of GEMM statements (used by the "schedule" pass before planning; see
  * docs/schedule.md). A statement S[i, j, k]: C[i, j] += A[i, k] * B[k, j] (f32, no
- * constraints, N % nr == 0) becomes
+ * constraints, N % nr == 0, and M large enough for the copy to pay when B is not a constant)
+ * becomes
  *
- *   P[jb, k, jj]: Bp[jb, k, jj] = B[k, nr*jb + jj]          (a new temporary, run first)
+ *   P[k, jb, jj]: Bp[jb, k, jj] = B[k, nr*jb + jj]          (a new temporary, run first)
  *   S[i, jb, k, jj]: C[i, nr*jb + jj] += A[i, k] * Bp[jb, k, jj]
  *
  * so the GEMM reads each nr-column panel of B contiguously (no 4 KiB-strided rows: no L1
- * set conflicts, one page per panel row group). A constant B (weights) is packed at compile
+ * set conflicts, one page per panel row group). C and A may have leading subscripts that are
+ * constants or iterators of extent 1 (C[0, i, j] += A[0, i, k] * W[k, j]): those iterators
+ * are dropped from the new S, their subscripts become 0. A constant B (weights) is packed at compile
  * time into a new constant buffer instead (no P; the old constant goes when unused). No ISL
  * here: kernel IR only. */
 #include <stddef.h>
@@ -32,12 +35,36 @@ static int plain_iter(const struct tcc_kexpr *e, int *it)
 	return 1;
 }
 
+/* Iterator "it" of "s" runs once, at 0 (a batch dimension of 1). */
+static int unit_iter(const struct tcc_kstmt *s, int it)
+{
+	return s->iters[it].lo == 0 && s->iters[it].hi == 1;
+}
+
+/* Every subscript of load "l" is a plain iterator or a constant. */
 static int plain_args(const struct tcc_kexpr *l)
 {
 	int it;
 
 	for (int i = 0; i < l->nargs; i++)
-		if (!plain_iter(l->args[i], &it))
+		if (l->args[i]->op != TCC_KOP_INT && !plain_iter(l->args[i], &it))
+			return 0;
+	return 1;
+}
+
+/* The target is C[.., row, col], its leading subscripts constants or iterators of extent 1
+ * (MatMul of a [1, M, K] activation by a [K, N] weight). */
+static int target_ok(const struct tcc_kstmt *s, struct pack_match *pm)
+{
+	const struct tcc_kexpr *t = s->target;
+	int it;
+
+	if (t->nargs < 2 || !plain_iter(t->args[t->nargs - 2], &pm->row) ||
+	    !plain_iter(t->args[t->nargs - 1], &pm->col) || pm->row == pm->col)
+		return 0;
+	for (int i = 0; i + 2 < t->nargs; i++)
+		if (t->args[i]->op != TCC_KOP_INT &&
+		    (!plain_iter(t->args[i], &it) || !unit_iter(s, it)))
 			return 0;
 	return 1;
 }
@@ -47,10 +74,9 @@ static int pack_match(const struct tcc_kstmt *s, struct pack_match *pm)
 	const struct tcc_kexpr *t = s->target, *r = s->rhs, *b, *a;
 	int kk = -1, jj;
 
-	if (s->update != TCC_KUPD_ADD || t->dtype != TCC_DT_FLOAT || s->niters != 3 ||
-	    s->ncons != 0 || t->nargs != 2 || r->op != TCC_KOP_MUL ||
-	    r->args[0]->op != TCC_KOP_LOAD || r->args[1]->op != TCC_KOP_LOAD ||
-	    !plain_iter(t->args[0], &pm->row) || !plain_iter(t->args[1], &pm->col))
+	if (s->update != TCC_KUPD_ADD || t->dtype != TCC_DT_FLOAT || s->niters < 3 ||
+	    s->ncons != 0 || r->op != TCC_KOP_MUL || r->args[0]->op != TCC_KOP_LOAD ||
+	    r->args[1]->op != TCC_KOP_LOAD || !target_ok(s, pm))
 		return 0;
 	for (pm->bl = 0; pm->bl < 2; pm->bl++) {
 		b = r->args[pm->bl];
@@ -63,17 +89,14 @@ static int pack_match(const struct tcc_kstmt *s, struct pack_match *pm)
 	if (pm->bl == 2 || b->u.buf->dtype != TCC_DT_FLOAT)
 		return 0;
 	pm->red = kk;
+	for (int it = 0; it < s->niters; it++) /* the other iterators are fixed at 0 */
+		if (it != pm->row && it != pm->col && it != pm->red && !unit_iter(s, it))
+			return 0;
 	pm->m = s->iters[pm->row].hi - s->iters[pm->row].lo;
 	pm->n = s->iters[pm->col].hi - s->iters[pm->col].lo;
 	pm->k = s->iters[pm->red].hi - s->iters[pm->red].lo;
 	return s->iters[pm->row].lo == 0 && s->iters[pm->col].lo == 0 &&
 	       s->iters[pm->red].lo == 0;
-}
-
-/* Iterator indices of the new S: row 0, jb 1, red 2, jj 3. */
-static int new_iter(const struct pack_match *pm, int it)
-{
-	return it == pm->row ? 0 : it == pm->red ? 2 : 3;
 }
 
 /* "nr*jb + jj" over the new iterators "jb", "jj". */
@@ -85,31 +108,45 @@ static struct tcc_kexpr *split_col(struct tcc_ctx *ctx, int64_t nr, int jb, int 
 	return m ? tcc_kexpr_op(ctx, TCC_KOP_ADD, m, tcc_kexpr_iter(ctx, jj), NULL) : NULL;
 }
 
-/* A load of S's rhs or target over the new iterators (subscripts plain iterators). */
+/* Subscript "e" of a load of S over the new iterators [row, jb, red, jj]: col becomes
+ * nr*jb + jj, an iterator of extent 1 its value 0, a constant stays. */
+static struct tcc_kexpr *remap_sub(struct tcc_ctx *ctx, const struct pack_match *pm,
+				   const struct tcc_kexpr *e, int64_t nr)
+{
+	int it;
+
+	if (!plain_iter(e, &it))
+		return tcc_kexpr_int(ctx, e->u.i);
+	if (it == pm->col)
+		return split_col(ctx, nr, 1, 3);
+	if (it == pm->row || it == pm->red)
+		return tcc_kexpr_iter(ctx, it == pm->row ? 0 : 2);
+	return tcc_kexpr_int(ctx, 0);
+}
+
+/* A load of S's rhs or target over the new iterators (subscripts plain iterators or
+ * constants, see pack_match). */
 static struct tcc_kexpr *remap_load(struct tcc_ctx *ctx, const struct pack_match *pm,
 				    const struct tcc_kexpr *l, int64_t nr)
 {
-	struct tcc_kexpr *subs[2];
+	struct tcc_kexpr *subs[16];
 
-	for (int i = 0; i < l->nargs; i++) {
-		int it = l->args[i]->u.iter;
-
-		subs[i] = it == pm->col ? split_col(ctx, nr, 1, 3) :
-					  tcc_kexpr_iter(ctx, new_iter(pm, it));
-		if (!subs[i])
+	if (l->nargs > 16)
+		return NULL;
+	for (int i = 0; i < l->nargs; i++)
+		if (!(subs[i] = remap_sub(ctx, pm, l->args[i], nr)))
 			return NULL;
-	}
 	return tcc_kexpr_load(ctx, l->u.buf, l->nargs, subs);
 }
 
-/* Iterators: the new S gets [row, jb, red, jj], P gets [jb, red, jj]. */
+/* Iterators of the new S: [row, jb, red, jj]. */
 static tcc_stat add_iters(struct tcc_kernel *k, struct tcc_kstmt *t, const struct tcc_kstmt *s,
-			  const struct pack_match *pm, int64_t nr, int with_row)
+			  const struct pack_match *pm, int64_t nr)
 {
 	const char *c = s->iters[pm->col].name;
 	struct tcc_arena *ar = k->ctx->arena;
 
-	if ((with_row && tcc_kstmt_add_iter(k, t, s->iters[pm->row].name, 0, pm->m) < 0) ||
+	if (tcc_kstmt_add_iter(k, t, s->iters[pm->row].name, 0, pm->m) < 0 ||
 	    tcc_kstmt_add_iter(k, t, tcc_arena_printf(ar, "%s_b", c), 0, pm->n / nr) < 0 ||
 	    tcc_kstmt_add_iter(k, t, s->iters[pm->red].name, 0, pm->k) < 0 ||
 	    tcc_kstmt_add_iter(k, t, tcc_arena_printf(ar, "%s_v", c), 0, nr) < 0)
@@ -117,21 +154,27 @@ static tcc_stat add_iters(struct tcc_kernel *k, struct tcc_kstmt *t, const struc
 	return 0;
 }
 
-/* P[jb, k, jj]: bp[jb, k, jj] = B[k, nr*jb + jj] (appended to k). */
+/* P[k, jb, jj]: bp[jb, k, jj] = B[k, nr*jb + jj] (appended to k). The row k is outermost so
+ * that P reads B row by row, contiguously (a prefetcher follows that; a panel's column strip,
+ * one short run per row at a stride of N floats, it does not), and writes nr/W streams. */
 static tcc_stat add_pack_stmt(struct tcc_kernel *k, const struct tcc_kstmt *s,
 			      const struct pack_match *pm, struct tcc_kbuf *bp, int64_t nr)
 {
 	struct tcc_ctx *ctx = k->ctx;
 	const struct tcc_kexpr *bl = s->rhs->args[pm->bl];
 	struct tcc_kstmt *p = tcc_kernel_add_stmt(k, tcc_arena_printf(ctx->arena, "P%s", s->name));
+	const char *c = s->iters[pm->col].name;
 	struct tcc_kexpr *ts[3], *bs[2], *t, *r;
 
-	if (!p || add_iters(k, p, s, pm, nr, 0) < 0)
+	if (!p || tcc_kstmt_add_iter(k, p, s->iters[pm->red].name, 0, pm->k) < 0 ||
+	    tcc_kstmt_add_iter(k, p, tcc_arena_printf(ctx->arena, "%s_b", c), 0, pm->n / nr) < 0 ||
+	    tcc_kstmt_add_iter(k, p, tcc_arena_printf(ctx->arena, "%s_v", c), 0, nr) < 0)
 		return -1;
-	for (int i = 0; i < 3; i++)
-		ts[i] = tcc_kexpr_iter(ctx, i);
-	bs[0] = tcc_kexpr_iter(ctx, 1);
-	bs[1] = split_col(ctx, nr, 0, 2);
+	ts[0] = tcc_kexpr_iter(ctx, 1);
+	ts[1] = tcc_kexpr_iter(ctx, 0);
+	ts[2] = tcc_kexpr_iter(ctx, 2);
+	bs[0] = tcc_kexpr_iter(ctx, 0);
+	bs[1] = split_col(ctx, nr, 1, 2);
 	if (!ts[0] || !ts[1] || !ts[2] || !bs[0] || !bs[1])
 		return -1;
 	t = tcc_kexpr_load(ctx, bp, 3, ts);
@@ -150,7 +193,7 @@ static tcc_stat add_gemm_stmt(struct tcc_kernel *k, const struct tcc_kstmt *s,
 	struct tcc_kstmt *g = tcc_kernel_add_stmt(k, s->name);
 	struct tcc_kexpr *ps[3], *ops[2], *t, *r;
 
-	if (!g || add_iters(k, g, s, pm, nr, 1) < 0)
+	if (!g || add_iters(k, g, s, pm, nr) < 0)
 		return -1;
 	ps[0] = tcc_kexpr_iter(ctx, 1);
 	ps[1] = tcc_kexpr_iter(ctx, 2);
@@ -295,8 +338,17 @@ static int pack_stmt(struct tcc_program *prog, int ki, int si, const struct pack
 	return tcc_kernel_verify(k) < 0 ? -1 : !cd;
 }
 
+/* A B operand that is not a constant is copied on every run; with fewer than "min_rows_copy"
+ * rows the unpacked plan (B read in place, its block kept in L2) is faster. A constant is
+ * packed at compile time: free. */
+static int copy_pays(const struct tcc_program *prog, int ki, const struct tcc_kstmt *s,
+		     const struct pack_match *pm, int64_t min_rows_copy)
+{
+	return pm->m >= min_rows_copy || const_data(prog, ki, s->rhs->args[pm->bl]->u.buf->index);
+}
+
 tcc_stat auto_pack_program(struct tcc_program *prog, int64_t nr, int64_t min_rows,
-			   const char *only)
+			   int64_t min_rows_copy, const char *only)
 {
 	for (int ki = 0; ki < prog->nkernels; ki++) {
 		struct tcc_kernel *k = prog->kernels[ki].kernel;
@@ -315,6 +367,8 @@ tcc_stat auto_pack_program(struct tcc_program *prog, int64_t nr, int64_t min_row
 						 (long long)min_rows);
 				continue;
 			}
+			if (!copy_pays(prog, ki, k->stmts[si], &pm, min_rows_copy))
+				continue;
 			int added = pack_stmt(prog, ki, si, &pm, nr);
 
 			if (added < 0)
@@ -346,7 +400,7 @@ static tcc_stat pack_run(__tcc_keep struct tcc_model *m, const void *options)
 	const struct pack_options *o = options;
 	int64_t nr = o->nr > 0 ? o->nr : 4 * sched_vector_width(0);
 
-	return auto_pack_program(m->program, nr, o->min_rows, o->kernel);
+	return auto_pack_program(m->program, nr, o->min_rows, o->min_rows, o->kernel);
 }
 
 const struct tcc_pass tcc_pass_pack = {
