@@ -1,10 +1,12 @@
 /* The thread pool behind tcc_rt_parallel_for.
  *
  * A pool of T participants is the calling thread plus T - 1 workers. A loop over [0, n) is cut
- * into T contiguous chunks; participant i runs chunk i, the caller runs chunk 0. The caller
- * publishes a job by writing its fields and then bumping "gen"; workers spin on "gen" for a
- * while, then sleep on "work_cv". Each worker decrements "pending" when its chunk is done; the
- * caller, after its own chunk, spins on "pending" and then sleeps on "done_cv". Sleeping is
+ * into T contiguous chunks, which participants claim one at a time (caller included) until
+ * none is left: a worker that the OS has not scheduled yet (another process on its CPU) costs
+ * nothing, the others run its chunk instead of waiting for it. The caller publishes a job by
+ * writing its fields, then the claim word (job number, next chunk), then bumping "gen"; workers
+ * spin on "gen" for a while, then sleep on "work_cv". "pending" counts the chunks not done;
+ * the caller, once no chunk is left to claim, spins on it and then sleeps on "done_cv". Sleeping is
  * announced through "sleepers" / "caller_sleeping" so that the fast path takes no lock: the
  * publisher (or the last finisher) locks and signals only when someone announced sleep. Both
  * sides use sequentially consistent atomics for announce-then-check, so no wakeup is lost.
@@ -65,6 +67,7 @@ struct tcc_rt_pool {
 	int64_t n;
 	atomic_uint gen;
 	atomic_int stop;
+	alignas(64) _Atomic uint64_t claim; /* job number << 32 | next unclaimed chunk */
 	alignas(64) atomic_int pending;
 	alignas(64) atomic_int sleepers;
 	atomic_int caller_sleeping;
@@ -150,6 +153,24 @@ static void finish_chunk(struct tcc_rt_pool *pool)
 	pthread_mutex_unlock(&pool->lock);
 }
 
+/* Claim and run chunks of job "job" until none is left (or another job is published: a late
+ * worker's claim fails then). The job's fields are read only after a successful claim, and
+ * the caller rewrites them only once every chunk is done. */
+static void run_claimed(struct tcc_rt_pool *pool, unsigned job)
+{
+	uint64_t c = atomic_load_explicit(&pool->claim, memory_order_acquire);
+
+	while ((unsigned)(c >> 32) == job && (int64_t)(c & 0xffffffffu) < pool->nthreads) {
+		if (!atomic_compare_exchange_weak_explicit(&pool->claim, &c, c + 1,
+							   memory_order_acq_rel,
+							   memory_order_acquire))
+			continue;
+		run_chunk(pool, (int)(c & 0xffffffffu));
+		finish_chunk(pool);
+		c = atomic_load_explicit(&pool->claim, memory_order_acquire);
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -161,8 +182,7 @@ static void *worker_main(void *arg)
 		seen = wait_work(pool, seen);
 		if (atomic_load(&pool->stop))
 			break;
-		run_chunk(pool, w->index);
-		finish_chunk(pool);
+		run_claimed(pool, seen);
 	}
 	return NULL;
 }
@@ -204,6 +224,7 @@ void tcc_rt_serial_for(struct tcc_rt_exec *ex, int64_t n, tcc_rt_body_fn body, v
 void tcc_rt_pool_parallel_for(struct tcc_rt_exec *ex, int64_t n, tcc_rt_body_fn body, void *ctx)
 {
 	struct tcc_rt_pool *pool = ex->pool;
+	unsigned job;
 
 	if (n <= 0)
 		return;
@@ -214,11 +235,13 @@ void tcc_rt_pool_parallel_for(struct tcc_rt_exec *ex, int64_t n, tcc_rt_body_fn 
 	pool->body = body;
 	pool->ctx = ctx;
 	pool->n = n;
-	atomic_store_explicit(&pool->pending, pool->nthreads - 1, memory_order_relaxed);
-	atomic_fetch_add(&pool->gen, 1);
+	job = atomic_load_explicit(&pool->gen, memory_order_relaxed) + 1;
+	atomic_store_explicit(&pool->pending, pool->nthreads, memory_order_relaxed);
+	atomic_store_explicit(&pool->claim, (uint64_t)job << 32, memory_order_release);
+	atomic_store(&pool->gen, job);
 	wake_workers(pool);
 	in_parallel = 1;
-	run_chunk(pool, 0);
+	run_claimed(pool, job);
 	in_parallel = 0;
 	wait_done(pool);
 }
