@@ -33,6 +33,11 @@ struct auto_options {
 	int64_t gemm, gemm_kc, gemm_nc, pack;
 };
 
+/* Insert the band "{ S[x0,...] -> [exprs] }" (exprs over x0.. = the iterators of "s") above
+ * "node"; returns the band. */
+__isl_give isl_schedule_node *auto_insert_band(__isl_take isl_schedule_node *node,
+					       const struct tcc_kstmt *s, const char *exprs);
+
 /* Plans: each replaces the initial one-statement band "band" of "s" and returns the node at
  * its position; *done is 0 when the plan does not apply (band returned unchanged). */
 __isl_give isl_schedule_node *auto_plan_gemm(struct sched_env *env, const struct tcc_kstmt *s,

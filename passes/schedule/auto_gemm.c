@@ -141,9 +141,8 @@ static void stmt_str(char *buf, size_t size, const struct tcc_kstmt *s, const ch
 		snprintf(buf + len, size - len, "] %s %s }", sep, body);
 }
 
-/* Insert the band "{ S[x] -> [exprs] }" above "node" (a leaf); returns the band. */
-static __isl_give isl_schedule_node *ins(__isl_take isl_schedule_node *node,
-					 const struct tcc_kstmt *s, const char *exprs)
+__isl_give isl_schedule_node *auto_insert_band(__isl_take isl_schedule_node *node,
+					       const struct tcc_kstmt *s, const char *exprs)
 {
 	char buf[1024], body[600];
 	isl_union_map *um;
@@ -181,7 +180,7 @@ static __isl_give isl_schedule_node *outer_band(struct sched_env *env, struct ge
 						__isl_take isl_schedule_node *node, const char *e,
 						int par, int *depth)
 {
-	node = ins(node, p->s, e);
+	node = auto_insert_band(node, p->s, e);
 	if (par && node)
 		node = auto_add_parallel(env, node);
 	return down(node, depth);
@@ -251,14 +250,14 @@ static __isl_give isl_schedule_node *gemm_outer(struct sched_env *env, struct ge
 		e[len - 1] = 0;
 	}
 	if (len || p->nc) {
-		node = ins(node, s, e);
+		node = auto_insert_band(node, s, e);
 		if (work >= 2)
 			node = auto_add_parallel(env, node);
 		node = down(node, depth);
 	}
 	if (p->kc) {
 		snprintf(e, sizeof(e), "floor(x%d/%lld)", p->g.red, (long long)p->kc);
-		node = down(ins(node, s, e), depth);
+		node = down(auto_insert_band(node, s, e), depth);
 	}
 	*part_par = work < 2;
 	return node;
@@ -298,7 +297,7 @@ static __isl_give isl_schedule_node *gemm_reduction(struct gemm_plan *p,
 	for (int i = 0; i < s->niters; i++)
 		if (i != p->g.red && !auto_in_target(s, i) && ext_of(s, i) > 1)
 			len += (size_t)snprintf(e + len, sizeof(e) - len, ",x%d", i);
-	return down(ins(node, s, e), depth);
+	return down(auto_insert_band(node, s, e), depth);
 }
 
 /* The register tile: rows (unrolled), column vectors (unrolled), lanes (marked vector). */
@@ -310,18 +309,18 @@ static __isl_give isl_schedule_node *gemm_register(struct sched_env *env, struct
 	tcc_bool ok;
 
 	tile_expr(e, sizeof(e), "%s mod %lld", p->g.row, p->r0, p->mr);
-	node = ins(node, s, e);
+	node = auto_insert_band(node, s, e);
 	node = isl_schedule_node_band_member_set_ast_loop_type(node, 0, isl_ast_loop_unroll);
 	node = down(node, depth);
 	tile_expr(c, sizeof(c), "%s mod %lld", p->g.col, p->c0, p->nr);
 	if (p->nr > p->w) {
 		snprintf(e, sizeof(e), "floor((%s)/%lld)", c, (long long)p->w);
-		node = ins(node, s, e);
+		node = auto_insert_band(node, s, e);
 		node = isl_schedule_node_band_member_set_ast_loop_type(node, 0, isl_ast_loop_unroll);
 		node = down(node, depth);
 	}
 	snprintf(e, sizeof(e), "x%d mod %lld", p->g.col, (long long)p->w);
-	node = ins(node, s, e);
+	node = auto_insert_band(node, s, e);
 	ok = node ? sched_band_is_exact(node, p->w) : -1;
 	if (ok == 1 && *p->lanes_ok >= 0)
 		ok = *p->lanes_ok; /* same statement, same lanes: checked on the first part */
@@ -346,13 +345,13 @@ static __isl_give isl_schedule_node *build_gemv(struct sched_env *env, struct ge
 	tcc_bool ok;
 
 	snprintf(e, sizeof(e), "floor(x%d/%lld)", p->g.col, (long long)p->nc);
-	node = auto_add_parallel(env, ins(node, s, e));
+	node = auto_add_parallel(env, auto_insert_band(node, s, e));
 	node = down(node, &depth);
 	node = gemm_reduction(p, node, &depth);
 	snprintf(e, sizeof(e), "floor(x%d/%lld)", p->g.col, (long long)p->w);
-	node = down(ins(node, s, e), &depth);
+	node = down(auto_insert_band(node, s, e), &depth);
 	snprintf(e, sizeof(e), "x%d mod %lld", p->g.col, (long long)p->w);
-	node = ins(node, s, e);
+	node = auto_insert_band(node, s, e);
 	ok = node ? sched_band_is_exact(node, p->w) : -1;
 	if (ok == 1)
 		ok = sched_member_parallel(env, node, 0);

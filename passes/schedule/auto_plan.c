@@ -91,6 +91,67 @@ static int is_row_reduction(const struct auto_options *o, const struct tcc_kstmt
 	return ext_of(s, last) % o->vector_width == 0 && loads_along(s->rhs, last);
 }
 
+#define TAPS_MAX 64
+
+/* The product of the extents of the iterators after "b" when they are all reduction
+ * iterators (the taps of a window), else 0. */
+static int64_t taps_after(const struct tcc_kstmt *s, int b)
+{
+	int64_t taps = 1;
+
+	for (int i = b + 1; i < s->niters; i++) {
+		if (auto_in_target(s, i))
+			return 0;
+		taps *= ext_of(s, i);
+	}
+	return taps;
+}
+
+/* A windowed sum T[.., b] += f(.., b + taps) whose stride-1 target iterator b is followed
+ * only by a few tap iterators (a depthwise conv): [outer.., floor(b/W)] (parallel), [taps],
+ * vector [b mod W], so the taps run around one vector of outputs kept in a register instead
+ * of scalar dot products. *done is 0 (band returned) when it does not apply. */
+static __isl_give isl_schedule_node *plan_taps_inside(struct sched_env *env,
+						      const struct tcc_kstmt *s,
+						      __isl_take isl_schedule_node *band, int b,
+						      int *done)
+{
+	const struct auto_options *o = env->opts;
+	char outer[512], taps[256], lane[64];
+	size_t lo = 0, lt = 0;
+	int64_t ntaps = taps_after(s, b);
+	const char *why = NULL;
+	isl_schedule_node *node;
+
+	if (s->target->dtype != TCC_DT_FLOAT || b < 0 || b == s->niters - 1 || ntaps < 2 ||
+	    ntaps > TAPS_MAX || s->update != TCC_KUPD_ADD || ext_of(s, b) % o->vector_width ||
+	    s->iters[b].lo != 0)
+		return band;
+	for (int i = 0; i < b; i++)
+		lo += (size_t)snprintf(outer + lo, sizeof(outer) - lo, "x%d,", i);
+	snprintf(outer + lo, sizeof(outer) - lo, "floor(x%d/%lld)", b, (long long)o->vector_width);
+	for (int i = b + 1; i < s->niters; i++)
+		lt += (size_t)snprintf(taps + lt, sizeof(taps) - lt, "%sx%d", lt ? "," : "", i);
+	snprintf(lane, sizeof(lane), "x%d mod %lld", b, (long long)o->vector_width);
+	node = isl_schedule_node_delete(isl_schedule_node_copy(band));
+	node = auto_insert_band(node, s, lane);
+	node = sched_vectorize_band(env, node, o->vector_width, &why);
+	if (node && !why) {
+		node = auto_insert_band(node, s, taps);
+		node = auto_insert_band(node, s, outer);
+		if (node && work_of(s) >= o->min_work)
+			node = auto_add_parallel(env, node);
+	}
+	if (!node || why) {
+		isl_schedule_node_free(node);
+		return why ? band : isl_schedule_node_free(band);
+	}
+	isl_schedule_node_free(band);
+	env->changed = 1;
+	*done = 1;
+	return node;
+}
+
 __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const struct tcc_kstmt *s,
 					       __isl_take isl_schedule_node *band)
 {
@@ -100,6 +161,13 @@ __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const stru
 
 	if (n <= 0 || has_subbyte(s->target) || has_subbyte(s->rhs))
 		return band;
+	if (b >= 0 && b < n - 1) {
+		int done = 0;
+
+		band = plan_taps_inside(env, s, band, b, &done);
+		if (!band || done)
+			return band;
+	}
 	if ((s->target->dtype == TCC_DT_FLOAT && b == n - 1 &&
 	     ext_of(s, b) % o->vector_width == 0) || is_row_reduction(o, s)) {
 		const char *why = NULL;
