@@ -74,9 +74,12 @@ static __isl_give isl_schedule_node *auto_band(struct sched_env *env,
 
 static __isl_give isl_schedule *auto_kernel(struct sched_env *env, __isl_take isl_schedule *s)
 {
+	int done = 0;
+
 	if (!env->initial)
 		return s; /* already scheduled by hand: keep it */
-	return sched_walk(env, s, auto_band);
+	s = auto_fuse_rows(env, s, &done);
+	return done ? s : sched_walk(env, s, auto_band);
 }
 
 static tcc_stat auto_run(__tcc_keep struct tcc_model *m, const void *options)

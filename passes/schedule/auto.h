@@ -44,6 +44,14 @@ __isl_give isl_schedule_node *auto_plan_gemm(struct sched_env *env, const struct
 					     __isl_take isl_schedule_node *band, int *done);
 __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const struct tcc_kstmt *s,
 					       __isl_take isl_schedule_node *band);
+/* Whether the memory-bound plan puts the last iterator of "s" in vector lanes (stride 1 in
+ * the target, or a row reduction; f32, extent a multiple of the width). */
+int auto_vector_last_ok(const struct auto_options *o, const struct tcc_kstmt *s);
+/* Row fusion (auto_rows.c): the kernel's statements row by row under one parallel row band
+ * when they share leading rows, one is a reduction and no dependence crosses rows; *done 0
+ * (sched returned) otherwise. */
+__isl_give isl_schedule *auto_fuse_rows(struct sched_env *env, __isl_take isl_schedule *sched,
+					int *done);
 /* Mark "band" parallel at its first member of extent >= 2 when that member carries no
  * dependence (splitting the extent-1 members before it off). */
 __isl_give isl_schedule_node *auto_add_parallel(struct sched_env *env,

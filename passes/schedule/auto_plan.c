@@ -152,6 +152,16 @@ static __isl_give isl_schedule_node *plan_taps_inside(struct sched_env *env,
 	return node;
 }
 
+int auto_vector_last_ok(const struct auto_options *o, const struct tcc_kstmt *s)
+{
+	int last = s->niters - 1;
+
+	if (last < 0 || has_subbyte(s->target) || has_subbyte(s->rhs))
+		return 0;
+	return (s->target->dtype == TCC_DT_FLOAT && auto_stride1_iter(s) == last &&
+		ext_of(s, last) % o->vector_width == 0) || is_row_reduction(o, s);
+}
+
 __isl_give isl_schedule_node *auto_plan_memory(struct sched_env *env, const struct tcc_kstmt *s,
 					       __isl_take isl_schedule_node *band)
 {
