@@ -9,6 +9,8 @@ enum { AUTO_ACC_BAD, AUTO_ACC_INVARIANT, AUTO_ACC_CONTIG };
 /* How load (or target) "load" varies with iterator "it": not at all, contiguously (only in
  * the last subscript, coefficient 1), or otherwise (strided, gathered: BAD). */
 int auto_access_kind(const struct tcc_kexpr *load, int it);
+/* Every load of "e" is contiguous or invariant in "it"; non-load uses of "it" are fine. */
+int auto_loads_along(const struct tcc_kexpr *e, int it);
 /* The iterator that is the target's last subscript, if stride-1 there and every load is
  * contiguous or invariant in it; -1 otherwise. */
 int auto_stride1_iter(const struct tcc_kstmt *s);

@@ -66,17 +66,6 @@ static int has_subbyte(const struct tcc_kexpr *e)
 	return 0;
 }
 
-/* Every load of "e" is contiguous or invariant along iterator "it". */
-static int loads_along(const struct tcc_kexpr *e, int it)
-{
-	if (e->op == TCC_KOP_LOAD)
-		return auto_access_kind(e, it) != AUTO_ACC_BAD;
-	for (int i = 0; i < e->nargs; i++)
-		if (!loads_along(e->args[i], it))
-			return 0;
-	return 1;
-}
-
 /* A float sum, max or min over the statement's last iterator, reading contiguously along it
  * (the row reductions of Softmax, LayerNorm, ReduceMean over the last axis): its lanes are
  * summed per vector and combined with the target (a horizontal reduction in codegen). */
@@ -88,7 +77,7 @@ static int is_row_reduction(const struct auto_options *o, const struct tcc_kstmt
 	    (s->update != TCC_KUPD_ADD && s->update != TCC_KUPD_MAX &&
 	     s->update != TCC_KUPD_MIN))
 		return 0;
-	return ext_of(s, last) % o->vector_width == 0 && loads_along(s->rhs, last);
+	return ext_of(s, last) % o->vector_width == 0 && auto_loads_along(s->rhs, last);
 }
 
 #define TAPS_MAX 64

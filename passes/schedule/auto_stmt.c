@@ -63,13 +63,12 @@ int auto_access_kind(const struct tcc_kexpr *load, int it)
 	return AUTO_ACC_INVARIANT;
 }
 
-/* Every load of "e" is contiguous or invariant in "it"; non-load uses of "it" are fine. */
-static int loads_ok(const struct tcc_kexpr *e, int it)
+int auto_loads_along(const struct tcc_kexpr *e, int it)
 {
 	if (e->op == TCC_KOP_LOAD)
 		return auto_access_kind(e, it) != AUTO_ACC_BAD;
 	for (int i = 0; i < e->nargs; i++)
-		if (!loads_ok(e->args[i], it))
+		if (!auto_loads_along(e->args[i], it))
 			return 0;
 	return 1;
 }
@@ -77,7 +76,7 @@ static int loads_ok(const struct tcc_kexpr *e, int it)
 /* "it" is stride 1 in the target (its last subscript, coefficient 1) and in every load. */
 static int stride1_ok(const struct tcc_kstmt *s, int it)
 {
-	return auto_access_kind(s->target, it) == AUTO_ACC_CONTIG && loads_ok(s->rhs, it);
+	return auto_access_kind(s->target, it) == AUTO_ACC_CONTIG && auto_loads_along(s->rhs, it);
 }
 
 int auto_stride1_iter(const struct tcc_kstmt *s)
